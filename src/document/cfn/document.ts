@@ -1,0 +1,224 @@
+/**
+ * A CloudFormation template (YAML or JSON, SAM included) as stackfix edits it.
+ *
+ * Transforms read `template`, a plain JSON view, and hand back RFC 6902 operations. The document
+ * applies them to the view copy-on-write (untouched subtrees keep their identity), and `print()`
+ * reconciles the original text with the new view into minimal splices, then re-parses its own output
+ * to prove that the text says exactly what the view says. Nothing unverified leaves this class.
+ */
+import { applyOperation, type Operation } from 'fast-json-patch';
+import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { engineError, inputError, StackfixError, type LinePos } from '../../errors.js';
+import { parsePointer } from '../pointer.js';
+import { detectEol, type SourceText } from '../source.js';
+import { longFormOfTag } from './intrinsics.js';
+import { deepEqual, isPlainObject } from './json.js';
+import { applyEdits, reconcile } from './reconcile.js';
+import { detectJsonStyle, detectYamlStyle, LineIndex, type JsonStyle, type YamlStyle } from './style.js';
+import { keyString, viewOf, type Json } from './view.js';
+
+export type Template = { [key: string]: Json };
+
+export interface ParseOptions {
+  /** Accept duplicate mapping keys, the last one winning, as CloudFormation does. */
+  allowDuplicateKeys?: boolean;
+}
+
+export class CfnDocument {
+  readonly format: 'yaml' | 'json';
+  /** The view as parsed; `template` is the view after the operations applied so far. */
+  readonly original: Template;
+  private current: Template;
+  private readonly lines: LineIndex;
+  readonly warnings: string[];
+
+  private constructor(
+    readonly source: SourceText,
+    private readonly ast: Document.Parsed,
+    view: Template,
+    format: 'yaml' | 'json',
+    warnings: string[],
+  ) {
+    this.format = format;
+    this.original = view;
+    this.current = view;
+    this.lines = new LineIndex(source.body);
+    this.warnings = warnings;
+  }
+
+  /** Parse a template. Throws a StackfixError('input') with file, line and column when the text is malformed. */
+  static parse(source: SourceText, options: ParseOptions = {}): CfnDocument {
+    const format = looksLikeJson(source.body) ? 'json' : 'yaml';
+    const lineCounter = new LineCounter();
+    const ast = parseDocument(source.body, {
+      lineCounter,
+      uniqueKeys: !options.allowDuplicateKeys,
+      prettyErrors: false,
+      strict: false,
+    });
+    const fatal = ast.errors[0];
+    if (fatal) {
+      const pos = lineCounter.linePos(fatal.pos[0]);
+      const what = fatal.code === 'DUPLICATE_KEY' ? `${fatal.message} (set allowDuplicateKeys: true to let the last one win, as CloudFormation does)` : fatal.message;
+      throw inputError(`invalid ${format.toUpperCase()}: ${firstLine(what)}`, source.path, { line: pos.line, column: pos.col });
+    }
+    let view: Json;
+    if (format === 'json') {
+      try {
+        view = JSON.parse(source.body) as Json;
+      } catch (error) {
+        // yaml accepted it (JSON with comments, say) but it is not JSON: say where JSON.parse stopped.
+        const match = /position (\d+)/.exec(String(error));
+        const pos = match ? lineCounter.linePos(Number(match[1])) : undefined;
+        throw inputError(`invalid JSON: ${(error as Error).message}`, source.path, pos ? { line: pos.line, column: pos.col } : undefined);
+      }
+    } else {
+      view = viewOf(ast.contents, ast);
+    }
+    if (!isPlainObject(view)) throw inputError('not a CloudFormation template: the top level is not a mapping', source.path);
+    const warnings = ast.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED').map((w) => firstLine(w.message));
+    if (options.allowDuplicateKeys) warnings.push(...duplicateKeyWarnings(ast, lineCounter));
+    return new CfnDocument(source, ast, view, format, warnings);
+  }
+
+  get template(): Template {
+    return this.current;
+  }
+
+  get changed(): boolean {
+    return this.current !== this.original;
+  }
+
+  /**
+   * Apply one fix's operations, all or none. Throws (leaving the document as it was) when an
+   * operation does not apply: a failed `test`, a missing path.
+   */
+  applyOps(ops: readonly Operation[]): void {
+    let next: Json = this.current;
+    for (const op of ops) next = applyCopyOnWrite(next, op);
+    if (!isPlainObject(next)) throw new Error('an operation replaced the template with a non-object');
+    this.current = next;
+  }
+
+  /** The new text (without BOM), or the original when nothing changed. */
+  print(): string {
+    if (!this.changed) return this.source.body;
+    const yamlStyle: YamlStyle =
+      this.format === 'yaml' ? detectYamlStyle(this.ast, this.lines) : { indent: 2, indentSeq: true, singleQuote: false, shortTags: false };
+    const jsonStyle: JsonStyle = detectJsonStyle(this.source.body);
+    const edits = reconcile(
+      { text: this.source.body, doc: this.ast, lines: this.lines, format: this.format, yamlStyle, jsonStyle, eol: this.source.eol },
+      this.original,
+      this.current,
+    );
+    const text = applyEdits(this.source.body, edits);
+    this.verify(text);
+    return text;
+  }
+
+  /** Re-read what print() produced: it must parse cleanly and mean exactly the new view. */
+  private verify(text: string): void {
+    const reparsed = parseDocument(text, { uniqueKeys: false, strict: false });
+    const problem = reparsed.errors[0];
+    if (problem) throw engineError(`a fix produced unparsable text (${firstLine(problem.message)}); nothing was written`, this.source.path);
+    const view = this.format === 'json' ? safeJsonParse(text) : viewOf(reparsed.contents, reparsed);
+    if (!deepEqual(view, this.current)) {
+      throw engineError('a fix could not be printed faithfully (the printed text reads differently); nothing was written', this.source.path);
+    }
+    if (this.source.eol === '\r\n' && detectEol(text) !== '\r\n') throw engineError('a fix changed the line endings', this.source.path);
+  }
+
+  /** Line and column of the node a pointer names (or of its nearest existing ancestor). */
+  locate(ptr: string): LinePos | undefined {
+    const node = this.nodeAt(ptr);
+    const offset = node?.range?.[0];
+    if (offset === undefined) return undefined;
+    const line = this.lines.lineOf(offset);
+    return { line: line + 1, column: this.lines.columnOf(offset) + 1 };
+  }
+
+  private nodeAt(ptr: string): Node | undefined {
+    let node = this.ast.contents as Node | null;
+    let found: Node | undefined = node ?? undefined;
+    for (const segment of parsePointer(ptr)) {
+      if (!node) break;
+      // Inside a short form the long-form key (`Fn::Sub`) names the tagged node itself.
+      if (node.tag && node.tag.startsWith('!') && longFormOfTag(node.tag) === segment) continue;
+      if (isMap(node)) {
+        const pair = node.items.findLast((p) => keyString(p.key) === segment);
+        node = (pair?.value as Node | null) ?? null;
+        if (!node) return (pair?.key as Node) ?? found;
+      } else if ('items' in node && Array.isArray((node as { items: unknown }).items)) {
+        node = ((node as unknown as { items: Node[] }).items[Number(segment)] ?? null) as Node | null;
+      } else break;
+      if (node) found = node;
+    }
+    return found;
+  }
+}
+
+/** Apply one operation without mutating anything reachable from `root`: containers on the path are copied. */
+function applyCopyOnWrite(root: Json, op: Operation): Json {
+  const copy = (value: Json): Json => (Array.isArray(value) ? value.slice() : isPlainObject(value) ? { ...value } : value);
+  const newRoot = copy(root);
+  const copyAlong = (path: string) => {
+    const segments = parsePointer(path);
+    let parent = newRoot as Record<string, Json> | Json[];
+    for (const segment of segments.slice(0, -1)) {
+      const key = Array.isArray(parent) ? Number(segment) : segment;
+      const child = (parent as Record<string, Json>)[key as string];
+      if (child === null || typeof child !== 'object') return;
+      const cloned = copy(child) as Record<string, Json> | Json[];
+      (parent as Record<string, Json>)[key as string] = cloned as Json;
+      parent = cloned;
+    }
+  };
+  copyAlong(op.path);
+  if ('from' in op && op.from) copyAlong(op.from);
+  const owned = 'value' in op && op.value !== undefined ? { ...op, value: structuredClone(op.value) } : op;
+  try {
+    return applyOperation(newRoot, owned as Operation, true, true, true).newDocument as Json;
+  } catch (error) {
+    throw new StackfixError('engine', `operation ${op.op} ${op.path} does not apply: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
+}
+
+function looksLikeJson(text: string): boolean {
+  // YAML can start with a flow mapping too, but templates that do are JSON in practice.
+  return /^\s*[{[]/.test(text);
+}
+
+function safeJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+function duplicateKeyWarnings(ast: Document.Parsed, lines: LineCounter): string[] {
+  const out: string[] = [];
+  const walk = (node: unknown, path: string) => {
+    if (!node || typeof node !== 'object') return;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const pair of node.items) {
+        const key = keyString(pair.key);
+        if (seen.has(key)) {
+          const offset = (pair.key as Node | null)?.range?.[0] ?? 0;
+          out.push(`duplicate key ${path}${key} (line ${lines.linePos(offset).line}); the last one is used`);
+        }
+        seen.add(key);
+        walk(pair.value, `${path}${key}.`);
+      }
+    } else if ('items' in node && Array.isArray((node as { items: unknown[] }).items)) {
+      (node as { items: unknown[] }).items.forEach((item, i) => walk(item, `${path}${i}.`));
+    }
+  };
+  walk(ast.contents, '');
+  return out;
+}

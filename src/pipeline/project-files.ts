@@ -1,0 +1,46 @@
+/**
+ * The only door transforms have to the disk: read-only, relative to the file being fixed, and closed
+ * to anything outside the project root (symlinks included).
+ */
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import type { ProjectFiles } from '../transform.js';
+
+/** Is `target` (absolute) inside `root` (absolute, real)? */
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Resolve a path against `baseDir`, returning it only when it stays inside `root`, following symlinks. */
+export function resolveInside(root: string, baseDir: string, relativePath: string): string | undefined {
+  if (relativePath.includes('\0')) return undefined;
+  const target = path.resolve(baseDir, relativePath);
+  if (!isInside(root, target)) return undefined;
+  try {
+    if (existsSync(target) && !isInside(root, realpathSync(target))) return undefined;
+  } catch {
+    return undefined;
+  }
+  return target;
+}
+
+export function projectFiles(root: string, baseDir: string, overlay?: Map<string, string>): ProjectFiles {
+  return {
+    exists(relativePath) {
+      const target = resolveInside(root, baseDir, relativePath);
+      return target !== undefined && (overlay?.has(target) || existsSync(target));
+    },
+    read(relativePath) {
+      const target = resolveInside(root, baseDir, relativePath);
+      if (target === undefined) return undefined;
+      const pending = overlay?.get(target);
+      if (pending !== undefined) return pending;
+      try {
+        return readFileSync(target, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * One template through the enabled transforms. Transforms run in their stable order, each on the view
+ * the previous ones left; passes repeat until no fix applies (a fixed point), at most MAX_PASSES.
+ * One print at the end turns the final view into minimal text edits, verified by a re-parse.
+ */
+import path from 'node:path';
+import { CfnDocument, type Template } from '../document/cfn/index.js';
+import { getAt } from '../document/pointer.js';
+import { restoreText, type SourceText } from '../document/source.js';
+import { StackfixError, toErrorRecord } from '../errors.js';
+import type { CfnFindingInput, Finding } from '../transform.js';
+import { FindingLog, MAX_PASSES } from './findings.js';
+import { NewFiles } from './new-files.js';
+import { projectFiles } from './project-files.js';
+import type { FileResult } from './result.js';
+import type { PreparedTransform, RunEnv } from './types.js';
+
+const SAM_TRANSFORM = 'AWS::Serverless-2016-10-31';
+
+/** A CloudFormation (or SAM) template, as opposed to any other YAML or JSON file. */
+export function isTemplate(view: Template): boolean {
+  if ('AWSTemplateFormatVersion' in view) return true;
+  const resources = view.Resources;
+  if (!resources || typeof resources !== 'object' || Array.isArray(resources)) return false;
+  return Object.values(resources).some((r) => {
+    const type = r && typeof r === 'object' && !Array.isArray(r) ? r.Type : undefined;
+    return typeof type === 'string' && /^(AWS|Alexa|Custom)::/.test(type);
+  });
+}
+
+export function isSamTemplate(view: Template): boolean {
+  const transform = view.Transform;
+  return transform === SAM_TRANSFORM || (Array.isArray(transform) && transform.includes(SAM_TRANSFORM));
+}
+
+/** Does this text claim to be a template, even if it does not parse? Decides whether a parse error is reported. */
+export function claimsToBeTemplate(text: string): boolean {
+  return /AWSTemplateFormatVersion|^\s*"?Resources"?\s*:|AWS::[A-Za-z0-9]+::/m.test(text);
+}
+
+export function runTemplate(source: SourceText, transforms: PreparedTransform[], env: RunEnv): FileResult | undefined {
+  const result: FileResult = {
+    path: source.path,
+    kind: 'cloudformation',
+    findings: [],
+    errors: [],
+    warnings: [],
+    original: restoreText(source, source.body),
+    output: restoreText(source, source.body),
+    changed: false,
+    created: [],
+  };
+  let doc: CfnDocument;
+  try {
+    doc = CfnDocument.parse(source, { allowDuplicateKeys: env.allowDuplicateKeys });
+  } catch (error) {
+    if (!claimsToBeTemplate(source.body)) return undefined;
+    result.errors.push(toErrorRecord(error, source.path));
+    return result;
+  }
+  if (!isTemplate(doc.template)) return undefined;
+  result.warnings.push(...doc.warnings);
+
+  const dir = path.posix.dirname(source.path);
+  const newFiles = new NewFiles(env.root, dir);
+  const files = projectFiles(env.root, path.join(env.root, dir), newFiles.overlay);
+  const log = new FindingLog();
+  const info = { format: doc.format, isSam: isSamTemplate(doc.template) };
+
+  try {
+    let pass = 0;
+    for (let applied = true; applied; ) {
+      if (++pass > MAX_PASSES) throw new StackfixError('engine', `fixes did not converge after ${MAX_PASSES} passes`, { file: source.path });
+      applied = false;
+      for (const { transform, options } of transforms) {
+        if (!transform.cfn) continue;
+        let inputs: CfnFindingInput[];
+        try {
+          inputs = transform.cfn.detect(doc.template, { options, file: source.path, files, doc: info });
+        } catch (error) {
+          throw new StackfixError('transform', `transform ${transform.meta.id} failed: ${(error as Error).message}`, { file: source.path, cause: error });
+        }
+        for (const input of inputs) {
+          const finding = toFinding(transform.meta.id, input, source.path, doc);
+          if (input.fix && input.fix.length > 0 && !input.manual) {
+            const refused = newFiles.check(input.files ?? []);
+            if (refused) {
+              log.add({ ...finding, status: 'manual', reason: refused });
+              continue;
+            }
+            try {
+              doc.applyOps(input.fix);
+            } catch (error) {
+              log.add({ ...finding, status: 'manual', reason: `the fix did not apply (another fix changed this first?): ${(error as Error).message}` });
+              continue;
+            }
+            newFiles.add(input.files ?? []);
+            log.add({ ...finding, status: 'fixed' });
+            applied = true;
+          } else {
+            log.add(finding);
+          }
+        }
+      }
+    }
+    const body = doc.print();
+    result.output = restoreText(source, body);
+    result.changed = body !== source.body;
+    result.created = newFiles.list();
+  } catch (error) {
+    result.errors.push(toErrorRecord(error, source.path));
+    result.output = result.original;
+    result.changed = false;
+    result.created = [];
+  }
+  result.findings = log.findings;
+  return result;
+}
+
+function toFinding(transformId: string, input: CfnFindingInput, file: string, doc: CfnDocument): Finding {
+  // Locate on the original text; a pointer into something a fix created falls back to its nearest ancestor.
+  const pos = getAt(doc.original, input.pointer) !== undefined || input.pointer ? doc.locate(input.pointer) : undefined;
+  return {
+    transformId,
+    messageId: input.messageId,
+    message: input.message,
+    file,
+    line: pos?.line,
+    column: pos?.column,
+    pointer: input.pointer,
+    logicalId: input.logicalId ?? logicalIdOf(input.pointer),
+    status: input.manual ? 'manual' : input.fix && input.fix.length > 0 ? 'fixed' : 'info',
+    reason: input.manual,
+  };
+}
+
+function logicalIdOf(pointer: string): string | undefined {
+  const match = /^\/Resources\/([^/]+)/.exec(pointer);
+  return match?.[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
+}
