@@ -6,7 +6,10 @@
  * reconciles the original text with the new view into minimal splices, then re-parses its own output
  * to prove that the text says exactly what the view says. Nothing unverified leaves this class.
  */
-import { applyOperation, type Operation } from 'fast-json-patch';
+import fastJsonPatch, { type Operation } from 'fast-json-patch';
+
+// fast-json-patch is CommonJS: Node's ESM loader exposes its functions on the default export only.
+const { applyOperation } = fastJsonPatch;
 import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { engineError, inputError, StackfixError, type LinePos } from '../../errors.js';
 import { parsePointer } from '../pointer.js';

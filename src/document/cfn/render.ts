@@ -1,8 +1,12 @@
 /**
  * Text for new nodes, in the file's own style. Renderers produce text at column 0 with '\n' line
  * ends; `indentLines` and the caller's EOL turn it into text that fits where it goes.
+ *
+ * The block layout is written here rather than by yaml's printer so that it follows the file exactly
+ * (indent width, flush or indented sequences, short-form tags); yaml still decides how each scalar
+ * must be quoted.
  */
-import { Document, Scalar, YAMLMap, YAMLSeq, type Node } from 'yaml';
+import { Document, Scalar } from 'yaml';
 import { intrinsicKey, shortTagOf } from './intrinsics.js';
 import type { JsonStyle, YamlStyle } from './style.js';
 import type { Json } from './view.js';
@@ -16,88 +20,139 @@ export function indentLines(text: string, indent: string): string {
     .join('\n');
 }
 
-function isPlainObject(value: Json): value is { [key: string]: Json } {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
+type JsonObject = { [key: string]: Json };
+const isObject = (value: Json): value is JsonObject => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** A value as the emitter sees it: a short-form tag and its argument, or a plain value. */
+interface Tagged {
+  tag?: string;
+  value: Json;
 }
 
-/** Build a yaml node, turning long-form intrinsics into short-form tags where the style wants them. */
-function toYamlNode(doc: Document, value: Json, style: YamlStyle, flow: boolean): Node {
-  const key = style.shortTags ? intrinsicKey(value) : undefined;
-  if (key && isPlainObject(value)) {
+class YamlEmitter {
+  constructor(private readonly style: YamlStyle) {}
+
+  /** Split off a short-form tag where the style wants one. A YAML node carries one tag, so `!Base64 !Sub x` stays long outside. */
+  private tagged(value: Json): Tagged {
+    const key = this.style.shortTags ? intrinsicKey(value) : undefined;
+    if (!key || !isObject(value)) return { value };
     const tag = shortTagOf(key);
     const arg = value[key]!;
-    // A YAML node carries one tag: `!Base64 !Sub x` is invalid, so an intrinsic whose argument is
-    // itself an intrinsic object keeps the long form outside (`Fn::Base64: !Sub x`).
-    if (tag && !intrinsicKey(arg)) {
-      if (key === 'Fn::GetAtt' && Array.isArray(arg) && arg.length === 2 && arg.every((a) => typeof a === 'string')) {
-        const scalar = new Scalar(`${arg[0]}.${arg[1]}`);
-        scalar.tag = tag;
-        return scalar;
-      }
-      const node = toYamlNode(doc, arg, style, flow);
-      node.tag = tag;
-      return node;
+    if (!tag || intrinsicKey(arg)) return { value };
+    if (key === 'Fn::GetAtt' && Array.isArray(arg) && arg.length === 2 && arg.every((a) => typeof a === 'string')) {
+      return { tag, value: `${arg[0]}.${arg[1]}` };
     }
+    return { tag, value: arg };
   }
-  if (Array.isArray(value)) {
-    const seq = new YAMLSeq(doc.schema);
-    seq.flow = flow;
-    for (const item of value) seq.items.push(toYamlNode(doc, item, style, flow));
-    return seq;
+
+  scalar(value: Json, asKey = false): string {
+    if (value === null) return 'null';
+    if (typeof value !== 'string') return String(value);
+    // YAML 1.1 quoting for values: older parsers read `yes`, `on`, `0755` as booleans and octal numbers.
+    const doc = new Document(null, { version: asKey ? '1.2' : '1.1' });
+    const scalar = new Scalar(value);
+    doc.contents = scalar as never;
+    const text = doc.toString({ lineWidth: 0, singleQuote: this.style.singleQuote, indent: this.style.indent });
+    return text.endsWith('\n') ? text.slice(0, -1) : text;
   }
-  if (isPlainObject(value)) {
-    const map = new YAMLMap(doc.schema);
-    map.flow = flow;
-    for (const [k, v] of Object.entries(value)) map.items.push(doc.createPair(k, toYamlNode(doc, v, style, flow)) as never);
-    return map;
+
+  /** Text after `key:` for a value whose key sits at column 0: ` scalar` or `\n  nested`. */
+  afterKey(value: Json): string {
+    const { tag, value: inner } = this.tagged(value);
+    const prefix = tag ? ` ${tag}` : '';
+    if (Array.isArray(inner) && inner.length > 0) {
+      const seqIndent = this.style.indentSeq ? this.style.indent : 0;
+      return `${prefix}\n${indentAll(this.items(inner), seqIndent)}`;
+    }
+    if (isObject(inner) && Object.keys(inner).length > 0) return `${prefix}\n${indentAll(this.entries(inner), this.style.indent)}`;
+    return `${prefix} ${this.inline(inner)}`;
   }
-  return new Scalar(value);
+
+  /** Text after `-` for a sequence item whose dash sits at column 0. */
+  afterDash(value: Json): string {
+    const { tag, value: inner } = this.tagged(value);
+    if (tag) {
+      if ((Array.isArray(inner) && inner.length > 0) || (isObject(inner) && Object.keys(inner).length > 0)) {
+        const body = Array.isArray(inner) ? this.items(inner) : this.entries(inner as JsonObject);
+        return ` ${tag}\n${indentAll(body, 2)}`;
+      }
+      return ` ${tag} ${this.inline(inner)}`;
+    }
+    if (Array.isArray(inner) && inner.length > 0) return ' ' + indentLines(this.items(inner), '  ');
+    if (isObject(inner) && Object.keys(inner).length > 0) return ' ' + indentLines(this.entries(inner), '  ');
+    return ' ' + this.inline(inner);
+  }
+
+  /** `key: value` lines at column 0. */
+  entries(object: JsonObject): string {
+    return Object.entries(object)
+      .map(([key, value]) => `${this.scalar(key, true)}:${indentLines(this.afterKey(value), '')}`)
+      .join('\n');
+  }
+
+  /** `- item` lines at column 0. */
+  items(values: Json[]): string {
+    return values.map((value) => `-${this.afterDash(value)}`).join('\n');
+  }
+
+  /** A scalar, an empty collection, or a multi-line string's block scalar. */
+  private inline(value: Json): string {
+    if (Array.isArray(value)) return '[]';
+    if (isObject(value)) return '{}';
+    return indentLines(this.scalar(value), ' '.repeat(this.style.indent));
+  }
+
+  /** Single-line flow rendering, for values inside `{ }` or `[ ]`. */
+  flow(value: Json): string {
+    const { tag, value: inner } = this.tagged(value);
+    const prefix = tag ? `${tag} ` : '';
+    if (Array.isArray(inner)) return `${prefix}[${inner.map((v) => this.flow(v)).join(', ')}]`;
+    if (isObject(inner)) return `${prefix}{${Object.entries(inner).map(([k, v]) => `${this.scalar(k, true)}: ${this.flow(v)}`).join(', ')}}`;
+    if (typeof inner === 'string' && inner.includes('\n')) return prefix + JSON.stringify(inner);
+    const text = this.scalar(inner);
+    // Flow context forbids plain scalars with flow indicators.
+    return prefix + (/^[^'"].*[,[\]{}]/.test(text) ? JSON.stringify(inner) : text);
+  }
 }
 
-function yamlToString(value: Json, style: YamlStyle, flow = false): string {
-  // Version 1.1 makes the printer quote strings that older YAML parsers read as booleans (`yes`, `on`),
-  // which CloudFormation-adjacent tools still use.
-  const doc = new Document(null, { version: '1.1' });
-  doc.contents = toYamlNode(doc, value, style, flow) as never;
-  const text = doc.toString({
-    indent: style.indent,
-    indentSeq: style.indentSeq,
-    lineWidth: 0,
-    singleQuote: style.singleQuote,
-    flowCollectionPadding: false,
-  });
-  return text.endsWith('\n') ? text.slice(0, -1) : text;
+function indentAll(text: string, width: number): string {
+  const indent = ' '.repeat(width);
+  return text
+    .split('\n')
+    .map((line) => (line === '' ? line : indent + line))
+    .join('\n');
 }
 
 /** `Key: value` lines for new entries of a block map. */
 export function renderYamlPairs(entries: Array<[string, Json]>, style: YamlStyle): string {
-  return yamlToString(Object.fromEntries(entries), style);
+  return new YamlEmitter(style).entries(Object.fromEntries(entries));
 }
 
 /** `- item` lines for new items of a block sequence. */
 export function renderYamlItems(items: Json[], style: YamlStyle): string {
-  return yamlToString(items, style);
+  return new YamlEmitter(style).items(items);
 }
 
 /** What follows `key:` when a block map value is replaced: ` scalar` or `\n  nested: block`. */
-export function renderYamlAfterKey(key: string, value: Json, style: YamlStyle): string {
-  const text = yamlToString({ [key]: value }, style);
-  const prefix = yamlToString({ [key]: null }, style).replace(/ ?null$/, '');
-  return text.slice(prefix.length);
+export function renderYamlAfterKey(_key: string, value: Json, style: YamlStyle): string {
+  return new YamlEmitter(style).afterKey(value);
 }
 
 /** What follows `-` when a block sequence item is replaced. */
 export function renderYamlAfterDash(value: Json, style: YamlStyle): string {
-  return yamlToString([value], style).slice(1);
+  return new YamlEmitter(style).afterDash(value);
 }
 
 /** A single-line flow rendering, for values inside `{ }` or `[ ]`. */
 export function renderYamlFlow(value: Json, style: YamlStyle): string {
-  return yamlToString(value, style, true);
+  return new YamlEmitter(style).flow(value);
 }
 
 export function renderYamlDocument(value: Json, style: YamlStyle): string {
-  return yamlToString(value, style);
+  const emitter = new YamlEmitter(style);
+  if (isObject(value) && Object.keys(value).length > 0) return emitter.entries(value);
+  if (Array.isArray(value) && value.length > 0) return emitter.items(value);
+  return emitter.flow(value);
 }
 
 export function renderJson(value: Json, style: JsonStyle): string {

@@ -1,0 +1,106 @@
+/**
+ * The programmatic API: `fix()` runs the pipeline and returns results; it touches disk only to read,
+ * and to write when `write: true`. It never exits the process and never prints.
+ */
+import { readFileSync, realpathSync } from 'node:fs';
+import { checkConfigShape, findConfigFile, loadConfigFile, type StackfixConfig } from './config.js';
+import { toSourceText, type SourceText } from './document/source.js';
+import { StackfixError, toErrorRecord, type ErrorRecord } from './errors.js';
+import { discover, rel } from './pipeline/discover.js';
+import { prepareTransforms } from './pipeline/prepare.js';
+import { summarize, type FileResult, type RunResult } from './pipeline/result.js';
+import { CDK_EXTENSIONS, runFile } from './pipeline/run-file.js';
+import { writeResults } from './pipeline/write.js';
+import type { Transform } from './transform.js';
+
+export interface FixOptions extends StackfixConfig {
+  /** The project root: nothing outside it is read or written. Default: the current directory. */
+  root?: string;
+  /** Files and folders to fix, relative to the root. Default: the root. */
+  paths?: string[];
+  /** A config file; default: `stackfix.config.yml` in the root when present; `false`: none. Options given here win over it. */
+  configFile?: string | false;
+  /** Write the patched files (atomically). Default false: results only. */
+  write?: boolean;
+  /** Transform objects to run besides the built-ins (plugins, programmatically). */
+  extraTransforms?: Transform[];
+  /** Called after each file (or CDK app batch) is processed. */
+  onProgress?: (done: number, total: number, file: string) => void;
+}
+
+export async function fix(options: FixOptions = {}): Promise<RunResult> {
+  const root = realpathSync(options.root ?? process.cwd());
+  const config = loadConfig(root, options);
+  const transforms = await prepareTransforms(config);
+  const found = discover(root, options.paths && options.paths.length > 0 ? options.paths : ['.']);
+  const errors: ErrorRecord[] = [...found.errors];
+  const files: FileResult[] = [];
+
+  const templates: SourceText[] = [];
+  const cdkSources: SourceText[] = [];
+  for (const absolute of found.files) {
+    const path = rel(root, absolute);
+    const source = readSource(absolute, path, errors);
+    if (!source) continue;
+    (CDK_EXTENSIONS.some((ext) => path.endsWith(ext)) ? cdkSources : templates).push(source);
+  }
+
+  const total = templates.length + cdkSources.length;
+  let done = 0;
+  const env = { root, allowDuplicateKeys: config.allowDuplicateKeys };
+  for (const source of templates) {
+    files.push(...(await runFile([source], transforms, env)));
+    options.onProgress?.(++done, total, source.path);
+  }
+  if (cdkSources.length > 0) {
+    files.push(...(await runFile(cdkSources, transforms, env)));
+    done += cdkSources.length;
+    options.onProgress?.(done, total, cdkSources[cdkSources.length - 1]!.path);
+  }
+
+  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  if (options.write) writeResults(root, files);
+  return { root, files, errors, summary: summarize(files, errors) };
+}
+
+function loadConfig(root: string, options: FixOptions): StackfixConfig & { configFile?: string; extraTransforms?: Transform[] } {
+  const configFile = options.configFile === false ? undefined : options.configFile ?? findConfigFile(root);
+  const fromFile = configFile ? loadConfigFile(configFile) : {};
+  const given = checkConfigShape(
+    Object.fromEntries(
+      Object.entries({ only: options.only, skip: options.skip, allowDuplicateKeys: options.allowDuplicateKeys, transforms: options.transforms, plugins: options.plugins }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    ),
+  );
+  const transforms = { ...fromFile.transforms };
+  for (const [id, opts] of Object.entries(given.transforms ?? {})) transforms[id] = { ...transforms[id], ...opts };
+  return {
+    ...fromFile,
+    ...given,
+    transforms,
+    plugins: [...(fromFile.plugins ?? []), ...(given.plugins ?? [])],
+    configFile,
+    extraTransforms: options.extraTransforms,
+  };
+}
+
+function readSource(absolute: string, path: string, errors: ErrorRecord[]): SourceText | undefined {
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(absolute);
+  } catch (error) {
+    errors.push(toErrorRecord(new StackfixError('input', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: path })));
+    return undefined;
+  }
+  if (buffer.includes(0)) {
+    errors.push(toErrorRecord(new StackfixError('input', 'binary file (contains NUL bytes); not a template', { file: path })));
+    return undefined;
+  }
+  const text = buffer.toString('utf8');
+  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(buffer)) {
+    errors.push(toErrorRecord(new StackfixError('input', 'not valid UTF-8', { file: path })));
+    return undefined;
+  }
+  return toSourceText(path, text);
+}

@@ -1,0 +1,24 @@
+/** The public API: the one export list. */
+export { fix, type FixOptions } from './api.js';
+export { CfnDocument, type Template, type Json } from './document/cfn/index.js';
+export { pointer, parsePointer, getAt } from './document/pointer.js';
+export { StackfixError, type ErrorRecord, type StackfixErrorCode } from './errors.js';
+export type { FileResult, RunResult, RunSummary } from './pipeline/result.js';
+export { unifiedDiff } from './report/diff.js';
+export { renderJson } from './report/json.js';
+export { renderText } from './report/text.js';
+export {
+  defineTransform,
+  TRANSFORM_IDS,
+  type CdkContext,
+  type CdkFindingInput,
+  type CfnContext,
+  type CfnFindingInput,
+  type Finding,
+  type NewFile,
+  type Transform,
+  type TransformId,
+  type TransformMeta,
+} from './transform.js';
+export type { StackfixConfig } from './config.js';
+export { builtinTransforms } from '../transforms/index.js';
