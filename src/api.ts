@@ -2,11 +2,13 @@
  * The programmatic API: `fix()` runs the pipeline and returns results; it touches disk only to read,
  * and to write when `write: true`. It never exits the process and never prints.
  */
-import { readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { checkConfigShape, findConfigFile, loadConfigFile, type StackfixConfig } from './config.js';
 import { toSourceText, type SourceText } from './document/source.js';
 import { StackfixError, toErrorRecord, type ErrorRecord } from './errors.js';
 import { discover, rel } from './pipeline/discover.js';
+import { isInside } from './pipeline/project-files.js';
 import { prepareTransforms } from './pipeline/prepare.js';
 import { summarize, type FileResult, type RunResult } from './pipeline/result.js';
 import { CDK_EXTENSIONS, runFile } from './pipeline/run-file.js';
@@ -39,10 +41,10 @@ export async function fix(options: FixOptions = {}): Promise<RunResult> {
   const templates: SourceText[] = [];
   const cdkSources: SourceText[] = [];
   for (const absolute of found.files) {
-    const path = rel(root, absolute);
-    const source = readSource(absolute, path, errors);
+    const relative = rel(root, absolute);
+    const source = readSource(absolute, relative, errors);
     if (!source) continue;
-    (CDK_EXTENSIONS.some((ext) => path.endsWith(ext)) ? cdkSources : templates).push(source);
+    (CDK_EXTENSIONS.some((ext) => relative.endsWith(ext)) ? cdkSources : templates).push(source);
   }
 
   const total = templates.length + cdkSources.length;
@@ -64,7 +66,7 @@ export async function fix(options: FixOptions = {}): Promise<RunResult> {
 }
 
 function loadConfig(root: string, options: FixOptions): StackfixConfig & { configFile?: string; extraTransforms?: Transform[] } {
-  const configFile = options.configFile === false ? undefined : options.configFile ?? findConfigFile(root);
+  const configFile = options.configFile === false ? undefined : options.configFile ?? findNearestConfig(root, options.paths?.[0]);
   const fromFile = configFile ? loadConfigFile(configFile) : {};
   const given = checkConfigShape(
     Object.fromEntries(
@@ -85,22 +87,34 @@ function loadConfig(root: string, options: FixOptions): StackfixConfig & { confi
   };
 }
 
-function readSource(absolute: string, path: string, errors: ErrorRecord[]): SourceText | undefined {
+/** Like ESLint's lookup: from the first given path up to the root, the nearest config file wins. */
+function findNearestConfig(root: string, firstPath: string | undefined): string | undefined {
+  let dir = path.resolve(root, firstPath ?? '.');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) dir = path.dirname(dir);
+  for (; isInside(root, dir); dir = path.dirname(dir)) {
+    const found = findConfigFile(dir);
+    if (found) return found;
+    if (dir === root) break;
+  }
+  return undefined;
+}
+
+function readSource(absolute: string, file: string, errors: ErrorRecord[]): SourceText | undefined {
   let buffer: Buffer;
   try {
     buffer = readFileSync(absolute);
   } catch (error) {
-    errors.push(toErrorRecord(new StackfixError('input', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file: path })));
+    errors.push(toErrorRecord(new StackfixError('input', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file })));
     return undefined;
   }
   if (buffer.includes(0)) {
-    errors.push(toErrorRecord(new StackfixError('input', 'binary file (contains NUL bytes); not a template', { file: path })));
+    errors.push(toErrorRecord(new StackfixError('input', 'binary file (contains NUL bytes); not a template', { file })));
     return undefined;
   }
   const text = buffer.toString('utf8');
   if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(buffer)) {
-    errors.push(toErrorRecord(new StackfixError('input', 'not valid UTF-8', { file: path })));
+    errors.push(toErrorRecord(new StackfixError('input', 'not valid UTF-8', { file })));
     return undefined;
   }
-  return toSourceText(path, text);
+  return toSourceText(file, text);
 }
