@@ -13,7 +13,14 @@ import { prepareTransforms } from '../pipeline/prepare.js';
 import { renderJson } from '../report/json.js';
 import { renderText } from '../report/text.js';
 
-export async function main(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  /** The folder relative paths on the command line are read from. */
+  cwd: string;
+}
+
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd() }): Promise<number> {
   const parser = yargs(argv)
     .scriptName('stackfix')
     .command(
@@ -69,11 +76,11 @@ export async function main(argv: string[], io = { stdout: process.stdout, stderr
   const split = (list?: string[]) => list?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
   try {
     if (args['list-transforms']) {
-      const prepared = await prepareTransforms({ plugins: args.plugin });
+      const prepared = await prepareTransforms({ plugins: args.plugin?.map((p) => (p.startsWith('.') ? path.resolve(io.cwd, p) : p)) });
       io.stdout.write(listTransforms(prepared.map((p) => p.transform)));
       return 0;
     }
-    const cwd = process.cwd();
+    const cwd = io.cwd;
     const root = path.resolve(args.root ?? cwd);
     const given = (args.paths as string[] | undefined) ?? [];
     const paths = (given.length > 0 ? given : ['.']).map((p) => path.relative(root, path.resolve(cwd, String(p))) || '.');

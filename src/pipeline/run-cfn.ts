@@ -5,7 +5,6 @@
  */
 import path from 'node:path';
 import { CfnDocument, type Template } from '../document/cfn/index.js';
-import { getAt } from '../document/pointer.js';
 import { restoreText, type SourceText } from '../document/source.js';
 import { StackfixError, toErrorRecord } from '../errors.js';
 import type { CfnFindingInput, Finding } from '../transform.js';
@@ -118,8 +117,8 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
 }
 
 function toFinding(transformId: string, input: CfnFindingInput, file: string, doc: CfnDocument): Finding {
-  // Locate on the original text; a pointer into something a fix created falls back to its nearest ancestor.
-  const pos = getAt(doc.original, input.pointer) !== undefined || input.pointer ? doc.locate(input.pointer) : undefined;
+  // Located in the original text; a pointer into something a fix created falls back to its nearest ancestor.
+  const pos = doc.locate(input.pointer);
   return {
     transformId,
     messageId: input.messageId,

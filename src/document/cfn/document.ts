@@ -10,7 +10,7 @@ import fastJsonPatch, { type Operation } from 'fast-json-patch';
 
 // fast-json-patch is CommonJS: Node's ESM loader exposes its functions on the default export only.
 const { applyOperation } = fastJsonPatch;
-import { isMap, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { engineError, inputError, StackfixError, type LinePos } from '../../errors.js';
 import { parsePointer } from '../pointer.js';
 import { detectEol, type SourceText } from '../source.js';
@@ -131,30 +131,33 @@ export class CfnDocument {
     if (this.source.eol === '\r\n' && detectEol(text) !== '\r\n') throw engineError('a fix changed the line endings', this.source.path);
   }
 
-  /** Line and column of the node a pointer names (or of its nearest existing ancestor). */
+  /**
+   * Line and column of what a pointer names: the key of a map entry (where a reader looks for
+   * `Table:`), an item of a sequence, or the nearest existing ancestor for something a fix created.
+   */
   locate(ptr: string): LinePos | undefined {
-    const node = this.nodeAt(ptr);
-    const offset = node?.range?.[0];
+    const offset = this.offsetOf(ptr);
     if (offset === undefined) return undefined;
-    const line = this.lines.lineOf(offset);
-    return { line: line + 1, column: this.lines.columnOf(offset) + 1 };
+    return { line: this.lines.lineOf(offset) + 1, column: this.lines.columnOf(offset) + 1 };
   }
 
-  private nodeAt(ptr: string): Node | undefined {
+  private offsetOf(ptr: string): number | undefined {
     let node = this.ast.contents as Node | null;
-    let found: Node | undefined = node ?? undefined;
+    let found = node?.range?.[0];
     for (const segment of parsePointer(ptr)) {
       if (!node) break;
       // Inside a short form the long-form key (`Fn::Sub`) names the tagged node itself.
       if (node.tag && node.tag.startsWith('!') && longFormOfTag(node.tag) === segment) continue;
       if (isMap(node)) {
         const pair = node.items.findLast((p) => keyString(p.key) === segment);
-        node = (pair?.value as Node | null) ?? null;
-        if (!node) return (pair?.key as Node) ?? found;
-      } else if ('items' in node && Array.isArray((node as { items: unknown }).items)) {
-        node = ((node as unknown as { items: Node[] }).items[Number(segment)] ?? null) as Node | null;
+        if (!pair) break;
+        found = (pair.key as Node | null)?.range?.[0] ?? found;
+        node = (pair.value as Node | null) ?? null;
+      } else if (isSeq(node)) {
+        node = (node.items[Number(segment)] as Node | undefined) ?? null;
+        if (!node) break;
+        found = node.range?.[0] ?? found;
       } else break;
-      if (node) found = node;
     }
     return found;
   }
