@@ -1,10 +1,10 @@
 // npm run bench: stackfix over the corpus vs the floor, a bare `yaml` parse + print of the same files.
-// Uses the built package (dist/): run `npm run build` first (npm ci does).
+// Uses the built package (build/): run `npm run build` first (npm ci does).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseDocument } from 'yaml';
-import { fix } from '../dist/src/index.js';
+import { fix } from '../build/src/index.js';
 
 const corpusDir = path.resolve(import.meta.dirname, '../../shared/corpus/cfn');
 const files = readdirSync(corpusDir).sort();

@@ -1,4 +1,4 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/entry/cli.js';
+import { main } from '../build/src/entry/cli.js';
 
 process.exitCode = await main(process.argv.slice(2));
