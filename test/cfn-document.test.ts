@@ -130,6 +130,15 @@ describe('YAML splicing', () => {
     `);
   });
 
+  test('removing the last item of a list and adding a key after it do not collide', () => {
+    const input = 'R:\n  P:\n    Arns:\n      - a\n      - b\nNext: 1\n';
+    const out = patch(input, [
+      { op: 'replace', path: '/R/P/Arns', value: ['a'] },
+      { op: 'add', path: '/R/P/Policies', value: [{ Name: 'x' }] },
+    ]);
+    expect(out).toBe('R:\n  P:\n    Arns:\n      - a\n    Policies:\n      - Name: x\nNext: 1\n');
+  });
+
   test('removes a pair with its line only', () => {
     const input = 'A:\n  b: 1 # keep? no\n  c: 2\n# tail\n';
     expect(patch(input, [{ op: 'remove', path: '/A/b' }])).toBe('A:\n  c: 2\n# tail\n');

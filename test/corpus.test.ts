@@ -8,6 +8,7 @@ import { CfnDocument } from '../src/document/cfn/index.js';
 import { toSourceText } from '../src/document/source.js';
 import { prepareTransforms } from '../src/pipeline/prepare.js';
 import { runFile } from '../src/pipeline/run-file.js';
+import { newProblems, validateTemplate } from '../src/verify/validate.js';
 import { CORPUS_DIR, corpusEntries } from './helpers/corpus.js';
 
 const transforms = await prepareTransforms({});
@@ -21,7 +22,10 @@ describe('all transforms over the corpus', () => {
       const [first] = await runFile([toSourceText(entry.name, entry.text)], transforms, env);
       expect(first, 'recognized as a template').toBeDefined();
       expect(first!.errors).toEqual([]);
-      expect(() => CfnDocument.parse(toSourceText(entry.name, first!.output), { allowDuplicateKeys: true })).not.toThrow();
+      const before = CfnDocument.parse(toSourceText(entry.name, entry.text), { allowDuplicateKeys: true }).template;
+      const after = CfnDocument.parse(toSourceText(entry.name, first!.output), { allowDuplicateKeys: true }).template;
+      const added = newProblems(validateTemplate(before), validateTemplate(after)).map((p) => `${p.pointer}: ${p.message}`);
+      expect(added, 'the fixes keep the template valid').toEqual([]);
       const [second] = await runFile([toSourceText(entry.name, first!.output)], transforms, env);
       expect(second!.errors).toEqual([]);
       expect(second!.output, 'a second run changes nothing').toBe(first!.output);

@@ -8,6 +8,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { CfnDocument } from '../../src/document/cfn/index.js';
+import { toSourceText } from '../../src/document/source.js';
+import { newProblems, validateTemplate } from '../../src/verify/validate.js';
 import { runOne, type RunOneResult } from './run-one.js';
 
 const INPUT_RE = /^input\.(ya?ml|json|template|ts)$/;
@@ -36,6 +39,7 @@ export function defineFixtureTests(transformDir: string, transformId: string): v
         } else {
           expect(expected, 'output.* equal to input.* is not a fix: drop output.* for report-only cases').not.toBe(input);
           expect(first.output).toBe(expected);
+          if (ext !== '.ts') expect(specProblemsAdded(input, first.output), 'the fix keeps the template valid').toEqual([]);
           const second = await runOne(transformId, caseDir, inputName, first.output, options, first.created);
           expect(second.output, 'a second run must change nothing').toBe(first.output);
           expect(second.findings.filter((f) => f.status === 'fixed')).toEqual([]);
@@ -55,6 +59,12 @@ export function defineFixtureTests(transformDir: string, transformId: string): v
       });
     }
   });
+}
+
+/** Problems (per the CloudFormation resource specification and the template's own references) the fix introduced. */
+function specProblemsAdded(before: string, after: string): string[] {
+  const parse = (text: string) => CfnDocument.parse(toSourceText('t', text), { allowDuplicateKeys: true }).template;
+  return newProblems(validateTemplate(parse(before)), validateTemplate(parse(after))).map((p) => `${p.pointer}: ${p.message}`);
 }
 
 function snapshotOf(result: RunOneResult) {

@@ -292,6 +292,17 @@ class Reconciler {
     this.edit(dash + 1, end, indentLines(renderYamlAfterDash(value, style), ' '.repeat(this.column(dash))));
   }
 
+  /**
+   * Insert whole lines after the line holding `anchor`. They go at the start of the next line, so
+   * that an edit removing the anchor's line (the last item of a list, say) does not overlap them.
+   */
+  private insertLinesAfter(anchor: number, lines: string): void {
+    const end = this.endOfLine(anchor);
+    if (end === this.text.length) return this.edit(end, end, '\n' + lines); // last line, no final line break
+    const next = this.nextLineStart(end);
+    this.edit(next, next, lines + '\n');
+  }
+
   private insertPairs(map: YAMLMap, entries: Array<[string, Json]>, flow: boolean): void {
     const pairs = map.items as Pair[];
     if (pairs.length === 0) throw new Error('cannot insert into an empty map without replacing it');
@@ -300,8 +311,7 @@ class Reconciler {
     if (!flow) {
       const firstKey = pairs[0]!.key as Node;
       const indent = ' '.repeat(this.column(this.startOf(firstKey)));
-      const text = '\n' + indent + indentLines(renderYamlPairs(entries, this.input.yamlStyle), indent);
-      return this.edit(this.endOfLine(anchor), this.endOfLine(anchor), text);
+      return this.insertLinesAfter(anchor, indent + indentLines(renderYamlPairs(entries, this.input.yamlStyle), indent));
     }
     this.edit(anchor, anchor, this.flowEntries(map, entries.map(([k, v]) => ({ key: k, value: v }))));
   }
@@ -343,8 +353,7 @@ class Reconciler {
       this.edit(at, at, indent + rendered + '\n');
       return true;
     }
-    const anchor = this.endOfLine(this.entryEnd(seq, items.length - 1));
-    this.edit(anchor, anchor, '\n' + indent + rendered);
+    this.insertLinesAfter(this.entryEnd(seq, items.length - 1), indent + rendered);
     return true;
   }
 
