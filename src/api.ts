@@ -65,6 +65,15 @@ export async function fix(options: FixOptions = {}): Promise<RunResult> {
   return { root, files, errors, summary: summarize(files, errors) };
 }
 
+/**
+ * The transforms a run with these options uses: built-ins and plugins (from the options and the config
+ * file), after only/skip. For reports that describe every transform that ran, such as SARIF's rules.
+ */
+export async function transformsFor(options: FixOptions = {}): Promise<Transform[]> {
+  const root = realpathSync(options.root ?? process.cwd());
+  return (await prepareTransforms(loadConfig(root, options))).map((prepared) => prepared.transform);
+}
+
 function loadConfig(root: string, options: FixOptions): StackfixConfig & { configFile?: string; extraTransforms?: Transform[] } {
   const configFile = options.configFile === false ? undefined : options.configFile ?? findNearestConfig(root, options.paths?.[0]);
   const fromFile = configFile ? loadConfigFile(configFile) : {};

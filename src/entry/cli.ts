@@ -7,10 +7,11 @@
 import path from 'node:path';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { fix } from '../api.js';
+import { fix, transformsFor, type FixOptions } from '../api.js';
 import { StackfixError } from '../errors.js';
 import { prepareTransforms } from '../pipeline/prepare.js';
 import { renderJson } from '../report/json.js';
+import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
 
 export interface CliIo {
@@ -44,7 +45,12 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('plugin', { type: 'string', array: true, describe: 'Load transforms from a module' })
     .option('root', { type: 'string', describe: 'Project root: nothing outside it is read or written (default: the current folder)' })
     .option('allow-duplicate-keys', { type: 'boolean', describe: 'Accept duplicate YAML keys, the last one winning, as CloudFormation does' })
-    .option('format', { alias: 'f', choices: ['text', 'json'] as const, default: 'text' as const, describe: 'Report format' })
+    .option('format', {
+      alias: 'f',
+      choices: ['text', 'json', 'sarif'] as const,
+      default: 'text' as const,
+      describe: 'Report format (sarif: SARIF 2.1.0 for code scanning, with the fixes as replacements)',
+    })
     .option('list-transforms', { type: 'boolean', default: false, describe: 'List the transforms and their options, then exit' })
     .option('quiet', { alias: 'q', type: 'boolean', default: false, describe: 'Only diffs, errors and the summary' })
     .option('color', { type: 'boolean', describe: 'Color the output (default: when writing to a terminal)' })
@@ -53,6 +59,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .example('$0 templates/ --dry-run', 'show what would change')
     .example('$0 template.yaml --write', 'fix in place')
     .example('$0 . --check', 'fail CI when a fix is pending')
+    .example('$0 . --format sarif > stackfix.sarif', 'a SARIF report for code scanning')
     .example('$0 . --only ddb-pitr,log-retention -o log-retention.days=30', 'run two fixes with a 30-day retention')
     .strict()
     .help()
@@ -85,7 +92,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     const given = (args.paths as string[] | undefined) ?? [];
     const paths = (given.length > 0 ? given : ['.']).map((p) => path.relative(root, path.resolve(cwd, String(p))) || '.');
     const stderr = io.stderr as NodeJS.WriteStream;
-    const run = await fix({
+    const options: FixOptions = {
       root,
       paths,
       configFile: args.config ? path.resolve(cwd, args.config) : undefined,
@@ -101,9 +108,13 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
               if (total >= 20) stderr.write(`\r\x1b[K[${done}/${total}] ${file}${done === total ? '\n' : ''}`);
             }
           : undefined,
-    });
+    };
+    const run = await fix(options);
     if (args.format === 'json') io.stdout.write(renderJson(run));
-    else io.stdout.write(renderText(run, { color, diffs: !args.write, quiet: args.quiet }));
+    else if (args.format === 'sarif') {
+      const transforms = await transformsFor(options);
+      io.stdout.write(renderSarif(run, { transforms: transforms.map((t) => t.meta), applied: args.write === true }));
+    } else io.stdout.write(renderText(run, { color, diffs: !args.write, quiet: args.quiet }));
     if (run.summary.errors > 0) return 2;
     if (args.check && run.summary.changed > 0) return 1;
     return 0;
