@@ -139,6 +139,30 @@ describe('YAML splicing', () => {
     expect(out).toBe('R:\n  P:\n    Arns:\n      - a\n    Policies:\n      - Name: x\nNext: 1\n');
   });
 
+  test('one list item becoming three keeps the comments around the list', () => {
+    const input = 'S:\n  # allow\n  - Effect: Allow # broad\n    Action: "*"\n  # deny stays\n  - Effect: Deny\n    Action: "*"\n';
+    const out = patch(input, [
+      {
+        op: 'replace',
+        path: '/S',
+        value: [{ Effect: 'Allow', Action: 's3:GetObject' }, { Effect: 'Allow', Action: 'sqs:SendMessage' }, { Effect: 'Deny', Action: '*' }],
+      },
+    ]);
+    expect(out).toBe(
+      'S:\n  # allow\n  - Effect: Allow # broad\n    Action: s3:GetObject\n  - Effect: Allow\n    Action: sqs:SendMessage\n  # deny stays\n  - Effect: Deny\n    Action: "*"\n',
+    );
+  });
+
+  test('a key replaced by another keeps the rest of the map as it is', () => {
+    const input = 'F:\n    Properties:\n            # the code\n            InlineCode: x\n            Runtime: python3.12\n';
+    expect(patch(input, [{ op: 'remove', path: '/F/Properties/InlineCode' }, { op: 'add', path: '/F/Properties/CodeUri', value: 'functions/F' }])).toBe(
+      'F:\n    Properties:\n            # the code\n            Runtime: python3.12\n            CodeUri: functions/F\n',
+    );
+    expect(patch(input, [{ op: 'remove', path: '/F/Properties/Runtime' }, { op: 'add', path: '/F/Properties/CodeUri', value: 'functions/F' }])).toBe(
+      'F:\n    Properties:\n            # the code\n            InlineCode: x\n            CodeUri: functions/F\n',
+    );
+  });
+
   test('removes a pair with its line only', () => {
     const input = 'A:\n  b: 1 # keep? no\n  c: 2\n# tail\n';
     expect(patch(input, [{ op: 'remove', path: '/A/b' }])).toBe('A:\n  c: 2\n# tail\n');
@@ -199,6 +223,18 @@ describe('JSON splicing', () => {
       't.json',
     );
     expect(out).toBe('{\n  "A": {\n    "x": true\n  },\n  "B": [\n    1,\n    2\n  ],\n  "D": 2\n}');
+  });
+});
+
+describe('flow removals', () => {
+  test('removing the first two items of a JSON array is one edit', () => {
+    const input = '{"R": {"A": ["a", "b", "c"], "B": 1}}';
+    expect(patch(input, [{ op: 'replace', path: '/R/A', value: ['c'] }], 't.json')).toBe('{"R": {"A": ["c"], "B": 1}}');
+    expect(patch(input, [{ op: 'replace', path: '/R/A', value: ['a'] }], 't.json')).toBe('{"R": {"A": ["a"], "B": 1}}');
+  });
+
+  test('removing adjacent pairs of a YAML flow map', () => {
+    expect(patch('A: {a: 1, b: 2, c: 3, d: 4}\n', [{ op: 'remove', path: '/A/b' }, { op: 'remove', path: '/A/c' }])).toBe('A: {a: 1, d: 4}\n');
   });
 });
 

@@ -2,7 +2,7 @@
  * Parse then print with no operation is byte-identical, for every corpus template and every fixture,
  * also with CRLF line ends and a BOM (Prettier's test-bom / CRLF reruns).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CfnDocument } from '../src/document/cfn/index.js';
@@ -21,13 +21,26 @@ function templateFiles(dir: string): string[] {
   });
 }
 
+/** Metrics files, observed policies and the like sit beside fixture templates: not templates. */
+function isDataFile(file: string): boolean {
+  const text = readFileSync(file, 'utf8');
+  return !/AWSTemplateFormatVersion|Resources/.test(text);
+}
+
 function roundTrip(name: string, text: string): string {
   const source = toSourceText(name, text);
   return restoreText(source, CfnDocument.parse(source).print());
 }
 
 const corpus = corpusEntries();
-const fixtures = [...templateFiles(path.join(ROOT, 'fixtures')), ...templateFiles(path.join(ROOT, 'transforms'))].map((file) => ({
+// Every fixture folder: fixtures/ and transforms/<id>/fixtures/ (not the transforms' data files).
+const fixtureDirs = [
+  path.join(ROOT, 'fixtures'),
+  ...readdirSync(path.join(ROOT, 'transforms'))
+    .map((id) => path.join(ROOT, 'transforms', id, 'fixtures'))
+    .filter((dir) => existsSync(dir)),
+];
+const fixtures = fixtureDirs.flatMap(templateFiles).filter((file) => !isDataFile(file)).map((file) => ({
   name: path.relative(ROOT, file),
   text: readFileSync(file, 'utf8'),
 }));

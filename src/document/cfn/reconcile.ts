@@ -102,8 +102,8 @@ class Reconciler {
     const present = new Set(pairs.map((p) => keyString(p.key)));
     const removed = pairs.filter((p) => !(keyString(p.key) in after));
     const added = Object.keys(after).filter((k) => !present.has(k));
-    // Removing and adding in one map, or emptying it, is rare enough to re-write the map whole.
-    if (removed.length === pairs.length || (removed.length > 0 && added.length > 0)) {
+    // Emptying a map, or removing and adding in one flow map (both at its end), re-writes the map whole.
+    if (removed.length === pairs.length || (flow && removed.length > 0 && added.length > 0)) {
       return this.replace(map, after, place, inFlow);
     }
     if (removed.length > 0 && !flow && !removed.every((p) => this.ownsLine(p.key as Node))) {
@@ -113,44 +113,26 @@ class Reconciler {
       const key = keyString(pair.key);
       if (key in after) this.node(pair.value as AnyNode, before[key] ?? null, after[key]!, { kind: 'pair', pair, map }, flow);
     }
-    for (const pair of removed) this.removeEntry(map, pairs.indexOf(pair), flow);
+    this.removeEntries(map, removed.map((pair) => pairs.indexOf(pair)), flow);
     if (added.length > 0) this.insertPairs(map, added.map((k) => [k, after[k]!] as [string, Json]), flow);
   }
 
   private seq(seq: YAMLSeq, before: Json[], after: Json[], place: Place, inFlow: boolean): void {
     const flow = inFlow || Boolean(seq.flow);
     const items = seq.items as AnyNode[];
-    const changes = diffArrays(before, after, { comparator: deepEqual });
-    type Step = { kind: 'keep' | 'update' | 'remove'; index: number; value?: Json } | { kind: 'insert'; before: number; values: Json[] };
-    const steps: Step[] = [];
-    let index = 0;
-    for (let c = 0; c < changes.length; c++) {
-      const change = changes[c]!;
-      const next = changes[c + 1];
-      if (change.removed && next?.added && next.count === change.count) {
-        next.value.forEach((value, i) => steps.push({ kind: 'update', index: index + i, value }));
-        index += change.count ?? change.value.length;
-        c++;
-      } else if (change.removed) {
-        for (let i = 0; i < change.value.length; i++) steps.push({ kind: 'remove', index: index + i });
-        index += change.value.length;
-      } else if (change.added) {
-        steps.push({ kind: 'insert', before: index, values: change.value });
-      } else {
-        index += change.value.length;
-      }
-    }
-    const removes = steps.filter((s) => s.kind === 'remove');
-    const inserts = steps.filter((s) => s.kind === 'insert');
-    if (removes.length === items.length || (removes.length > 0 && inserts.length > 0)) return this.replace(seq, after, place, inFlow);
-    if (!flow && removes.some((s) => !this.dashOwnsLine(items[(s as { index: number }).index]))) return this.replace(seq, after, place, inFlow);
-    for (const step of steps) {
-      if (step.kind === 'update') this.node(items[step.index], before[step.index]!, step.value!, { kind: 'item', seq, index: step.index }, flow);
-      else if (step.kind === 'remove') this.removeEntry(seq, step.index, flow);
-      else if (step.kind === 'insert') {
-        if (!this.insertItems(seq, step.before, step.values, flow)) return this.replace(seq, after, place, inFlow);
-      }
-    }
+    const plan = planSequence(before, after);
+    // Fall back to re-writing the list whole where a fine-grained edit would not be safe; decide before any edit is made.
+    const whole =
+      items.length === 0 ||
+      plan.removes.length === items.length ||
+      (flow && plan.removes.length > 0 && plan.inserts.length > 0) ||
+      (flow && plan.inserts.some((insert) => insert.before < items.length)) ||
+      (!flow && plan.removes.some((index) => !this.dashOwnsLine(items[index]))) ||
+      (!flow && plan.inserts.some((insert) => insert.before === 0 && !this.dashOwnsLine(items[0])));
+    if (whole) return this.replace(seq, after, place, inFlow);
+    for (const { index, value } of plan.updates) this.node(items[index], before[index]!, value, { kind: 'item', seq, index }, flow);
+    this.removeEntries(seq, plan.removes, flow);
+    for (const insert of plan.inserts) this.insertItems(seq, insert.before, insert.values, flow);
   }
 
   // ---- geometry -------------------------------------------------------------------------------
@@ -334,38 +316,81 @@ class Reconciler {
       .join('');
   }
 
-  private insertItems(seq: YAMLSeq, before: number, values: Json[], flow: boolean): boolean {
+  private insertItems(seq: YAMLSeq, before: number, values: Json[], flow: boolean): void {
     const items = seq.items as AnyNode[];
-    if (items.length === 0) return false;
     if (flow) {
-      if (before < items.length) return false;
       const anchor = this.entryEnd(seq, items.length - 1);
-      this.edit(anchor, anchor, this.flowEntries(seq, values.map((value) => ({ value }))));
-      return true;
+      return this.edit(anchor, anchor, this.flowEntries(seq, values.map((value) => ({ value }))));
     }
-    const dashColumn = this.column(seq.range![0]);
-    const indent = ' '.repeat(dashColumn);
+    const indent = ' '.repeat(this.column(seq.range![0]));
     const rendered = indentLines(renderYamlItems(values, this.input.yamlStyle), indent);
-    if (before < items.length) {
-      const dash = this.dashOf(items[before]);
-      if (dash === -1 || !this.dashOwnsLine(items[before])) return false;
-      const at = this.lineStart(dash);
-      this.edit(at, at, indent + rendered + '\n');
-      return true;
+    if (before === 0) {
+      const at = this.lineStart(this.dashOf(items[0]));
+      return this.edit(at, at, indent + rendered + '\n');
     }
-    this.insertLinesAfter(this.entryEnd(seq, items.length - 1), indent + rendered);
-    return true;
+    // Right after the previous item: comments above the next item stay with it.
+    this.insertLinesAfter(this.entryEnd(seq, before - 1), indent + rendered);
   }
 
-  private removeEntry(collection: YAMLMap | YAMLSeq, index: number, flow: boolean): void {
-    const count = collection.items.length;
-    if (flow) {
-      // Take the separator with the entry: the comma before it, or the one after it for the first.
-      if (index > 0) return this.edit(this.entryEnd(collection, index - 1), this.entryEnd(collection, index), '');
-      return this.edit(this.entryStart(collection, 0), count > 1 ? this.entryStart(collection, 1) : this.entryEnd(collection, 0), '');
+  /**
+   * Remove entries by index. In flow collections adjacent entries go in one edit, separators
+   * included, so that their ranges cannot overlap.
+   */
+  private removeEntries(collection: YAMLMap | YAMLSeq, indices: number[], flow: boolean): void {
+    if (!flow) {
+      for (const index of indices) {
+        const start = isMap(collection) ? this.startOf((collection.items[index] as Pair).key as Node) : this.dashOf(collection.items[index] as AnyNode);
+        this.edit(this.lineStart(start), this.nextLineStart(this.endOfLine(this.entryEnd(collection, index))), '');
+      }
+      return;
     }
-    const start = isMap(collection) ? this.startOf((collection.items[index] as Pair).key as Node) : this.dashOf(collection.items[index] as AnyNode);
-    const end = this.nextLineStart(this.endOfLine(this.entryEnd(collection, index)));
-    this.edit(this.lineStart(start), end, '');
+    const count = collection.items.length;
+    for (const [first, last] of runs(indices)) {
+      // Take the separators with the run: the comma before it, or, for a run at the start, the one after it.
+      if (first > 0) this.edit(this.entryEnd(collection, first - 1), this.entryEnd(collection, last), '');
+      else this.edit(this.entryStart(collection, 0), last + 1 < count ? this.entryStart(collection, last + 1) : this.entryEnd(collection, last), '');
+    }
   }
+}
+
+/** Consecutive runs of sorted indices: [1, 2, 4] → [[1, 2], [4, 4]]. */
+function runs(indices: number[]): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (const index of [...indices].sort((a, b) => a - b)) {
+    const last = out[out.length - 1];
+    if (last && last[1] === index - 1) last[1] = index;
+    else out.push([index, index]);
+  }
+  return out;
+}
+
+interface SequencePlan {
+  updates: Array<{ index: number; value: Json }>;
+  removes: number[];
+  inserts: Array<{ before: number; values: Json[] }>;
+}
+
+/**
+ * How to turn one list into another with the fewest item edits: a hunk that replaces k items by m
+ * updates min(k, m) of them in place (keeping comments around them) and removes or inserts the rest.
+ */
+function planSequence(before: Json[], after: Json[]): SequencePlan {
+  const plan: SequencePlan = { updates: [], removes: [], inserts: [] };
+  const changes = diffArrays(before, after, { comparator: deepEqual });
+  let index = 0;
+  for (let c = 0; c < changes.length; c++) {
+    const change = changes[c]!;
+    if (!change.added && !change.removed) {
+      index += change.value.length;
+      continue;
+    }
+    const removed = change.removed ? change.value : [];
+    const added = change.removed && changes[c + 1]?.added ? changes[++c]!.value : change.added ? change.value : [];
+    const paired = Math.min(removed.length, added.length);
+    for (let i = 0; i < paired; i++) plan.updates.push({ index: index + i, value: added[i]! });
+    for (let i = paired; i < removed.length; i++) plan.removes.push(index + i);
+    if (added.length > paired) plan.inserts.push({ before: index + removed.length, values: added.slice(paired) });
+    index += removed.length;
+  }
+  return plan;
 }
