@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type LambdaEnvKmsOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'lambda-env-kms', title: 'lambda-env-kms', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<LambdaEnvKmsOptions>({ meta, cfn, cdk });

@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type LambdaTimeoutOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'lambda-timeout', title: 'lambda-timeout', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<LambdaTimeoutOptions>({ meta, cfn, cdk });
