@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type IamScopeOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'iam-scope', title: 'iam-scope', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<IamScopeOptions>({ meta, cfn, cdk });

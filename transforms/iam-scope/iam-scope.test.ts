@@ -1,0 +1,173 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { defineFixtureTests } from '../../test/helpers/fixtures.js';
+import { runOne } from '../../test/helpers/run-one.js';
+import { readJsCode } from './code/js.js';
+import { readPythonCode } from './code/python.js';
+import type { CodeReading } from './code/types.js';
+
+defineFixtureTests(import.meta.dirname, 'iam-scope');
+
+function read(language: 'js' | 'python', code: string, files: Record<string, string> = {}): CodeReading {
+  const out: CodeReading = { calls: [], opaque: [], files: [] };
+  const entry = language === 'js' ? 'app.js' : 'app.py';
+  if (language === 'js') readJsCode(entry, code, (p) => files[p], out);
+  else readPythonCode(entry, code, (p) => files[p], out, '');
+  return out;
+}
+
+const actionsOf = (r: CodeReading) => [...new Set(r.calls.flatMap((c) => c.actions))].sort();
+
+describe('reading code: exactly the actions each SDK style calls', () => {
+  test('JavaScript SDK v2: clients, DocumentClient, managed upload, signed URLs', () => {
+    const r = read('js', `
+      const AWS = require('aws-sdk');
+      const s3 = new AWS.S3();
+      const db = new AWS.DynamoDB.DocumentClient();
+      exports.handler = async (e) => {
+        await db.query({ TableName: process.env.TABLE, IndexName: 'byDate' }).promise();
+        await db.put({ TableName: process.env.TABLE, Item: e }).promise();
+        await s3.upload({ Bucket: 'b', Key: 'k', Body: '' }).promise();
+        return s3.getSignedUrl('getObject', { Bucket: 'b', Key: 'k' });
+      };`);
+    expect(actionsOf(r)).toEqual(['dynamodb:PutItem', 'dynamodb:Query', 's3:GetObject', 's3:PutObject']);
+    expect(r.calls.find((c) => c.actions.includes('dynamodb:Query'))).toMatchObject({ targets: [{ env: 'TABLE' }], usesIndex: true });
+    expect(r.opaque).toEqual([]);
+  });
+
+  test('JavaScript SDK v3: commands, lib-dynamodb, aggregated clients, paginators, lib-storage', () => {
+    const r = read('js', `
+      import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+      import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+      import { S3, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+      import { Upload } from '@aws-sdk/lib-storage';
+      const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+      const s3 = new S3({});
+      const TABLE = process.env.TABLE_NAME ?? 'fallback';
+      export const handler = async () => {
+        await doc.send(new GetCommand({ TableName: TABLE, Key: {} }));
+        await doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: TABLE, Item: {} } }] }));
+        await s3.deleteObject({ Bucket: 'b', Key: 'k' });
+        for await (const page of paginateListObjectsV2({ client: new S3Client({}) }, { Bucket: 'b' })) void page;
+        await new Upload({ client: new S3Client({}), params: { Bucket: 'b', Key: 'k', Body: '' } }).done();
+      };`);
+    expect(actionsOf(r)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 's3:DeleteObject', 's3:ListBucket', 's3:PutObject']);
+    expect(r.calls[0]).toMatchObject({ targets: [{ env: 'TABLE_NAME' }] });
+  });
+
+  test('TypeScript follows relative imports', () => {
+    const r = read('js', `import { save } from './store';\nexport const handler = async () => save();`, {
+      'store.ts': `import { SNSClient, PublishCommand } from '@aws-sdk/client-sns';\nexport const save = () => new SNSClient({}).send(new PublishCommand({ TopicArn: process.env.TOPIC, Message: 'x' }));`,
+    });
+    expect(actionsOf(r)).toEqual(['sns:Publish']);
+    expect(r.calls[0]!.evidence).toMatchObject({ file: 'store.ts', line: 2 });
+  });
+
+  test('Python: clients, resources and tables, presigned URLs, paginators', () => {
+    const r = read('python', `
+import os
+import boto3
+TABLE = os.environ['TABLE']
+table = boto3.resource('dynamodb').Table(TABLE)
+s3 = boto3.client('s3', region_name='eu-west-1')
+
+def handler(event, context):
+    table.put_item(Item=event)
+    url = s3.generate_presigned_url('get_object', Params={'Bucket': 'b', 'Key': 'k'})
+    for page in s3.get_paginator('list_objects_v2').paginate(Bucket='b'):
+        pass
+    boto3.client('stepfunctions').start_execution(stateMachineArn=os.getenv('SM'), input='{}')
+`);
+    expect(actionsOf(r)).toEqual(['dynamodb:PutItem', 's3:GetObject', 's3:ListBucket', 'states:StartExecution']);
+    expect(r.calls.find((c) => c.service === 'dynamodb')).toMatchObject({ targets: [{ env: 'TABLE' }] });
+    expect(r.calls.find((c) => c.service === 's3')).toMatchObject({ explicitRegion: true });
+    expect(r.calls.find((c) => c.service === 'states')).toMatchObject({ targets: [{ env: 'SM' }] });
+  });
+
+  test('Python: a table handed to a helper is still read, its resource unknown', () => {
+    const r = read('python', `
+import boto3
+dynamodb = boto3.resource('dynamodb')
+
+def save(table, item):
+    table.put_item(Item=item)
+`);
+    expect(actionsOf(r)).toEqual(['dynamodb:PutItem']);
+    expect(r.calls[0]!.targets).toEqual([{ unknown: true }]);
+  });
+
+  test('code in strings and comments is not read as calls', () => {
+    const r = read('python', `import boto3\nsqs = boto3.client('sqs')\n# sqs.delete_queue(QueueUrl=u)\nDOC = """sqs.purge_queue(QueueUrl=u)"""\n`);
+    expect(r.calls).toEqual([]);
+  });
+
+  test('dynamic calls are reported with their evidence, in both languages', () => {
+    const js = read('js', `const AWS = require('aws-sdk');\nconst c = new AWS.S3();\nexports.handler = (e) => c[e.op](e.params).promise();`);
+    expect(js.opaque).toMatchObject([{ evidence: { file: 'app.js', line: 3 }, reason: expect.stringContaining('computed') }]);
+    const py = read('python', `import boto3\nc = boto3.client('s3')\ndef handler(e, ctx):\n    return getattr(c, e['op'])()\n`);
+    expect(py.opaque).toMatchObject([{ evidence: { file: 'app.py', line: 4 }, reason: expect.stringContaining('getattr') }]);
+    const passed = read('js', `const AWS = require('aws-sdk');\nconst s3 = new AWS.S3();\nconst lib = require('some-lib');\nlib.sync(s3);`);
+    expect(passed.opaque).toMatchObject([{ reason: expect.stringContaining('passes the s3 client on') }]);
+  });
+});
+
+/*
+ * Every corpus template whose MANIFEST row lists iam-scope, and every one where the judge finds an
+ * iam-scope or iam-resource-star failure on a Lambda role: scoped, or reported with a reason.
+ * The MANIFEST label is file-level and covers any Allow `*` (KMS key policies, ECS task roles, an S3
+ * replication role, actions without resource types): in those files there is nothing of a Lambda role
+ * to scope, and the transform must leave them alone.
+ */
+const CORPUS = path.resolve(import.meta.dirname, '../../../shared/corpus/cfn');
+const LAMBDA_ROLE_FAILURES = [
+  'cfn-samples__modules__ACMCertNotifyExpiry__fragments__notify-cert-expiry.json',
+  'cfn-templates__AWSSupplyChain__SapPrivateLink__SapPrivateLinkNoHostedZone.json',
+  'cfn-templates__Config__Config.yaml',
+  'cfn-templates__Lambda__LambdaSample.json',
+  'serverless-patterns__apigw-kinesis-lambda-ddb__template.yaml',
+  'serverless-patterns__cloudtrail-lambda-slack-sam__template.yml',
+  'serverless-patterns__lambda-microvms-kiro-code-reviewer__template.yaml',
+  'serverless-patterns__s3-object-lambda__template.yaml',
+  'serverless-samples__das-lambda-java-sam__setup-das-cfn.yaml',
+];
+const NOT_LAMBDA_ROLES = [
+  'cfn-templates__ECS__FargateLaunchType__clusters__private-vpc.yaml',
+  'cfn-templates__Solutions__S3CrossAccountReplicationWithKMS__templates__source.yaml',
+  'serverless-patterns__apigw-lambda-observability__template.yaml',
+  'serverless-patterns__route53-alb-s3__template.yaml',
+  'serverless-samples__serverless-rest-api__python-rest-sam__template.yaml',
+];
+
+describe('iam-scope on the corpus', () => {
+  test('the lists cover every MANIFEST row labelled iam-scope', () => {
+    const rows = readFileSync(path.join(CORPUS, '..', 'MANIFEST.tsv'), 'utf8').trim().split('\n');
+    const header = rows[0]!.split('\t');
+    const [file, ids] = [header.indexOf('local_file'), header.indexOf('stackfix_ids')];
+    const labelled = rows.slice(1).map((r) => r.split('\t')).filter((c) => c[ids]!.split(',').includes('iam-scope') && c[file] !== '-').map((c) => path.basename(c[file]!));
+    expect(labelled.filter((f) => !LAMBDA_ROLE_FAILURES.includes(f) && !NOT_LAMBDA_ROLES.includes(f))).toEqual([]);
+  });
+
+  for (const name of LAMBDA_ROLE_FAILURES) {
+    test(`scopes or reports ${name}`, async () => {
+      const text = readFileSync(path.join(CORPUS, name), 'utf8');
+      const first = await runOne('iam-scope', CORPUS, name, text);
+      expect(first.errors).toEqual([]);
+      const acted = first.findings.filter((f) => f.status === 'fixed' || (f.status === 'manual' && f.reason));
+      expect(acted.length).toBeGreaterThan(0);
+      const second = await runOne('iam-scope', CORPUS, name, first.output);
+      expect(second.output).toBe(first.output);
+      expect(second.findings.filter((f) => f.status === 'fixed')).toEqual([]);
+    });
+  }
+
+  for (const name of NOT_LAMBDA_ROLES) {
+    test(`leaves ${name} alone (no Lambda role grants too much)`, async () => {
+      const text = readFileSync(path.join(CORPUS, name), 'utf8');
+      const result = await runOne('iam-scope', CORPUS, name, text);
+      expect(result.errors).toEqual([]);
+      expect(result.findings).toEqual([]);
+      expect(result.output).toBe(text);
+    });
+  }
+});
