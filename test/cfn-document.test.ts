@@ -178,6 +178,13 @@ describe('YAML splicing', () => {
     expect(patch(input, [{ op: 'add', path: '/A/Fn::Join/1/-', value: 'c' }])).toBe('A: !Join\n  - ""\n  - - a\n    - b\n    - c\n');
   });
 
+  test('re-writing the argument of a short form whole keeps the function', () => {
+    const input = "L: !If [C, ['*'], ['https://example.com']]\n";
+    expect(patch(input, [{ op: 'replace', path: '/L/Fn::If/1/0', value: 'https://example.com' }])).toBe(
+      'L: !If [C, [https://example.com], [https://example.com]]\n',
+    );
+  });
+
   test('keeps CRLF line ends and adds lines with them', () => {
     const input = 'Resources:\r\n  Table:\r\n    Type: AWS::DynamoDB::Table\r\n    Properties:\r\n      BillingMode: PAY_PER_REQUEST\r\n';
     expect(patch(input, [PITR])).toBe(

@@ -84,31 +84,32 @@ class Reconciler {
       const long = longFormOfTag(tag);
       const sameFunction = isPlainObject(before) && isPlainObject(after) && Object.keys(after).length === 1 && long in after && long in before;
       // A short-form argument that is a collection can be edited in place; a scalar one is re-written whole.
-      if (sameFunction && !isScalar(node)) return this.collection(node, before[long]!, after[long]!, place, inFlow);
+      if (sameFunction && !isScalar(node)) return this.collection(node, before[long]!, after[long]!, place, inFlow, long);
       return this.replace(node, after, place, inFlow);
     }
     this.collection(node, before, after, place, inFlow);
   }
 
-  private collection(node: Node, before: Json, after: Json, place: Place, inFlow: boolean): void {
-    if (isMap(node) && isPlainObject(before) && isPlainObject(after)) return this.map(node, before, after, place, inFlow);
-    if (isSeq(node) && Array.isArray(before) && Array.isArray(after)) return this.seq(node, before, after, place, inFlow);
-    this.replace(node, after, place, inFlow);
+  /**
+   * Reconcile a map or sequence. `tagged` names the intrinsic when the collection is the argument of
+   * a short form (`!If [...]`): re-writing it whole must then keep the function.
+   */
+  private collection(node: Node, before: Json, after: Json, place: Place, inFlow: boolean, tagged?: string): void {
+    if (isMap(node) && isPlainObject(before) && isPlainObject(after)) return this.map(node, before, after, place, inFlow, tagged);
+    if (isSeq(node) && Array.isArray(before) && Array.isArray(after)) return this.seq(node, before, after, place, inFlow, tagged);
+    this.replace(node, tagged ? { [tagged]: after } : after, place, inFlow);
   }
 
-  private map(map: YAMLMap, before: { [k: string]: Json }, after: { [k: string]: Json }, place: Place, inFlow: boolean): void {
+  private map(map: YAMLMap, before: { [k: string]: Json }, after: { [k: string]: Json }, place: Place, inFlow: boolean, tagged?: string): void {
     const flow = inFlow || Boolean(map.flow);
+    const whole = () => this.replace(map, tagged ? { [tagged]: after } : after, place, inFlow);
     const pairs = map.items as Pair[];
     const present = new Set(pairs.map((p) => keyString(p.key)));
     const removed = pairs.filter((p) => !(keyString(p.key) in after));
     const added = Object.keys(after).filter((k) => !present.has(k));
     // Emptying a map, or removing and adding in one flow map (both at its end), re-writes the map whole.
-    if (removed.length === pairs.length || (flow && removed.length > 0 && added.length > 0)) {
-      return this.replace(map, after, place, inFlow);
-    }
-    if (removed.length > 0 && !flow && !removed.every((p) => this.ownsLine(p.key as Node))) {
-      return this.replace(map, after, place, inFlow);
-    }
+    if (removed.length === pairs.length || (flow && removed.length > 0 && added.length > 0)) return whole();
+    if (removed.length > 0 && !flow && !removed.every((p) => this.ownsLine(p.key as Node))) return whole();
     for (const pair of pairs) {
       const key = keyString(pair.key);
       if (key in after) this.node(pair.value as AnyNode, before[key] ?? null, after[key]!, { kind: 'pair', pair, map }, flow);
@@ -117,7 +118,7 @@ class Reconciler {
     if (added.length > 0) this.insertPairs(map, added.map((k) => [k, after[k]!] as [string, Json]), flow);
   }
 
-  private seq(seq: YAMLSeq, before: Json[], after: Json[], place: Place, inFlow: boolean): void {
+  private seq(seq: YAMLSeq, before: Json[], after: Json[], place: Place, inFlow: boolean, tagged?: string): void {
     const flow = inFlow || Boolean(seq.flow);
     const items = seq.items as AnyNode[];
     const plan = planSequence(before, after);
@@ -129,7 +130,7 @@ class Reconciler {
       (flow && plan.inserts.some((insert) => insert.before < items.length)) ||
       (!flow && plan.removes.some((index) => !this.dashOwnsLine(items[index]))) ||
       (!flow && plan.inserts.some((insert) => insert.before === 0 && !this.dashOwnsLine(items[0])));
-    if (whole) return this.replace(seq, after, place, inFlow);
+    if (whole) return this.replace(seq, tagged ? { [tagged]: after } : after, place, inFlow);
     for (const { index, value } of plan.updates) this.node(items[index], before[index]!, value, { kind: 'item', seq, index }, flow);
     this.removeEntries(seq, plan.removes, flow);
     for (const insert of plan.inserts) this.insertItems(seq, insert.before, insert.values, flow);
@@ -259,6 +260,15 @@ class Reconciler {
         return this.edit(colon + 1, colon + 1, ' ' + this.renderFlow(value, this.lineIndent(colon)));
       }
       throw new Error('cannot place a value in an empty flow item');
+    }
+    // A flow collection (`[a, b]`, `!If [C, x, y]`) re-written whole stays in flow style while it
+    // stays short; an empty `[]` or `{}` that gets content becomes a block, as a person would write it.
+    if (node && (isMap(node) || isSeq(node)) && node.flow && node.items.length > 0 && this.input.format === 'yaml') {
+      const flow = renderYamlFlow(value, style);
+      if (!flow.includes('\n') && this.column(this.startOf(node)) + flow.length <= 120) {
+        const start = place.kind === 'pair' ? this.colonAfter(place.pair.key as Node) + 1 : this.dashOf(node) + 1;
+        return this.edit(start, this.endOf(node), ' ' + flow);
+      }
     }
     if (place.kind === 'pair') {
       const key = place.pair.key as Node;
