@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type CacheOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'apigw-cache', title: 'apigw-cache', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<CacheOptions>({ meta, cfn, cdk });

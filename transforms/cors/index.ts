@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type CorsOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'cors', title: 'cors', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<CorsOptions>({ meta, cfn, cdk });
