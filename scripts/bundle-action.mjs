@@ -52,6 +52,12 @@ const result = await build({
 
 const files = new Map(result.outputFiles.map((f) => [path.relative(outdir, f.path).split(path.sep).join('/'), Buffer.from(f.contents)]));
 files.set('action/licenses.txt', Buffer.from(licenses(Object.keys(result.metafile.inputs))));
+// The CloudFormation resource specification, compacted, beside the bundle: the Action runs without
+// node_modules, and every fix is checked against the specification before it is written.
+const { compactSpecJson } = await import(path.join(root, 'build/src/verify/spec.js'));
+const spec = compactSpecJson();
+if (!spec) throw new Error('the resource specification (@aws-cdk/aws-service-spec) is not installed: run npm ci and npm run build first');
+files.set('action/spec.json', Buffer.from(spec));
 // dist/ is ESM whatever the package.json above it says.
 files.set('package.json', Buffer.from('{\n  "type": "module"\n}\n'));
 

@@ -8,6 +8,8 @@ import { CfnDocument, type Template } from '../document/cfn/index.js';
 import { restoreText, type SourceText } from '../document/source.js';
 import { StackfixError, toErrorRecord } from '../errors.js';
 import type { CfnFindingInput, Finding } from '../transform.js';
+import { loadSpec } from '../verify/spec.js';
+import { problemsIntroduced } from '../verify/validate.js';
 import { FindingLog, MAX_PASSES } from './findings.js';
 import { NewFiles } from './new-files.js';
 import { projectFiles } from './project-files.js';
@@ -59,6 +61,7 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
   }
   if (!isTemplate(doc.template)) return undefined;
   result.warnings.push(...doc.warnings);
+  if (!loadSpec()) result.warnings.push('the CloudFormation resource specification (@aws-cdk/aws-service-spec) is not available: fixes were not checked against it');
 
   const dir = path.posix.dirname(source.path);
   const newFiles = new NewFiles(env.root, dir);
@@ -87,10 +90,19 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
               log.add({ ...finding, status: 'manual', reason: refused });
               continue;
             }
+            const before = doc.template;
             try {
               doc.applyOps(input.fix);
             } catch (error) {
               log.add({ ...finding, status: 'manual', reason: `the fix did not apply (another fix changed this first?): ${(error as Error).message}` });
+              continue;
+            }
+            // A fix must leave the template valid: per the resource specification and its own references.
+            const introduced = problemsIntroduced(before, doc.template);
+            if (introduced.length > 0) {
+              doc.revertTo(before);
+              const [first] = introduced;
+              log.add({ ...finding, status: 'manual', reason: `the fix would make the template invalid (${first!.pointer}: ${first!.message}); not applied` });
               continue;
             }
             newFiles.add(input.files ?? []);

@@ -3,9 +3,11 @@
  * (@aws-cdk/aws-service-spec). The database is large (2.6 MB gzipped); it is reduced once per process
  * to what validation needs: property names, whether they are required, and their shapes.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 /** A property's shape. */
@@ -82,23 +84,89 @@ function propertiesOf(raw: Record<string, RawProperty> | undefined): Record<stri
 
 let loaded: Spec | undefined;
 
-export function loadSpec(): Spec {
+/** The compact form, as cached on disk and shipped beside the bundled GitHub Action. */
+interface CompactSpec {
+  version: string;
+  resources: Record<string, [Record<string, PropertySpec>, string[]]>;
+  structs: Record<string, [string, Record<string, PropertySpec>]>;
+}
+
+/**
+ * The specification, from the first of: `spec.json` beside this module (the bundled Action ships it),
+ * a cache in the OS temp folder keyed by the package version, the package itself (then cached).
+ * Undefined when none is available: callers say that validation was skipped.
+ */
+export function loadSpec(): Spec | undefined {
   if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
-  const pkgJson = require.resolve('@aws-cdk/aws-service-spec/package.json');
+  const shipped = readCompact(fileURLToPath(new URL('./spec.json', import.meta.url)));
+  if (shipped) return (loaded = fromCompact(shipped));
+  let pkgJson: string;
+  try {
+    pkgJson = createRequire(import.meta.url).resolve('@aws-cdk/aws-service-spec/package.json');
+  } catch {
+    return undefined;
+  }
   const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
-  const db = JSON.parse(gunzipSync(readFileSync(path.join(path.dirname(pkgJson), 'db.json.gz'))).toString('utf8')) as {
+  const cacheFile = path.join(os.tmpdir(), 'stackfix-cache', `aws-service-spec-${version}-v1.json`);
+  const cached = readCompact(cacheFile);
+  if (cached && cached.version === version) return (loaded = fromCompact(cached));
+  const compact = compactFromPackage(path.dirname(pkgJson), version);
+  writeCache(cacheFile, compact);
+  return (loaded = fromCompact(compact));
+}
+
+/** The compact specification as JSON text, for shipping beside a bundle. */
+export function compactSpecJson(): string | undefined {
+  const spec = loadSpec();
+  return spec ? JSON.stringify(toCompact(spec)) : undefined;
+}
+
+function compactFromPackage(dir: string, version: string): CompactSpec {
+  const db = JSON.parse(gunzipSync(readFileSync(path.join(dir, 'db.json.gz'))).toString('utf8')) as {
     schema: {
       resource: { entities: Record<string, { cloudFormationType: string; properties?: Record<string, RawProperty>; attributes?: Record<string, unknown> }> };
       typeDefinition: { entities: Record<string, { $id: string; name: string; properties?: Record<string, RawProperty> }> };
     };
   };
-  const resources = new Map<string, ResourceSpec>();
+  const compact: CompactSpec = { version, resources: {}, structs: {} };
   for (const entity of Object.values(db.schema.resource.entities)) {
-    resources.set(entity.cloudFormationType, { properties: propertiesOf(entity.properties), attributes: new Set(Object.keys(entity.attributes ?? {})) });
+    compact.resources[entity.cloudFormationType] = [propertiesOf(entity.properties), Object.keys(entity.attributes ?? {})];
   }
-  const structs = new Map<string, { name: string; properties: Record<string, PropertySpec> }>();
-  for (const def of Object.values(db.schema.typeDefinition.entities)) structs.set(def.$id, { name: def.name, properties: propertiesOf(def.properties) });
-  loaded = { version, resources, structs };
-  return loaded;
+  for (const def of Object.values(db.schema.typeDefinition.entities)) compact.structs[def.$id] = [def.name, propertiesOf(def.properties)];
+  return compact;
+}
+
+function fromCompact(compact: CompactSpec): Spec {
+  return {
+    version: compact.version,
+    resources: new Map(Object.entries(compact.resources).map(([type, [properties, attributes]]) => [type, { properties, attributes: new Set(attributes) }])),
+    structs: new Map(Object.entries(compact.structs).map(([id, [name, properties]]) => [id, { name, properties }])),
+  };
+}
+
+function toCompact(spec: Spec): CompactSpec {
+  const compact: CompactSpec = { version: spec.version, resources: {}, structs: {} };
+  for (const [type, resource] of spec.resources) compact.resources[type] = [resource.properties, [...resource.attributes]];
+  for (const [id, struct] of spec.structs) compact.structs[id] = [struct.name, struct.properties];
+  return compact;
+}
+
+function readCompact(file: string): CompactSpec | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as CompactSpec;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(file: string, compact: CompactSpec): void {
+  // A cache that cannot be written only costs the next run the slower load.
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(compact));
+    renameSync(temp, file);
+  } catch {
+    // ignored on purpose
+  }
 }

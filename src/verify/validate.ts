@@ -26,7 +26,15 @@ const isIntrinsic = (value: Json): boolean => {
   return keys.length === 1 && (keys[0] === 'Ref' || keys[0] === 'Condition' || keys[0]!.startsWith('Fn::'));
 };
 
-export function validateTemplate(template: Template, spec: Spec = loadSpec()): SpecProblem[] {
+export interface ValidateOptions {
+  /** Check only these resources (and the outputs when `outputs` is true): what a fix changed. */
+  resources?: Set<string>;
+  outputs?: boolean;
+}
+
+/** Problems of a template; empty when the specification is not available (see loadSpec). */
+export function validateTemplate(template: Template, options: ValidateOptions = {}, spec: Spec | undefined = loadSpec()): SpecProblem[] {
+  if (!spec) return [];
   const problems: SpecProblem[] = [];
   const report = (path: string, message: string) => problems.push({ pointer: path, message });
   const resources = isPlainObject(template.Resources) ? template.Resources : {};
@@ -85,6 +93,7 @@ export function validateTemplate(template: Template, spec: Spec = loadSpec()): S
   };
 
   for (const [id, resource] of Object.entries(resources)) {
+    if (options.resources && !options.resources.has(id)) continue;
     const at = pointer('Resources', id);
     if (!isPlainObject(resource)) {
       report(at, 'a resource must be a mapping');
@@ -121,7 +130,7 @@ export function validateTemplate(template: Template, spec: Spec = loadSpec()): S
     }
   }
 
-  const outputs = isPlainObject(template.Outputs) ? template.Outputs : {};
+  const outputs = options.outputs === false ? {} : isPlainObject(template.Outputs) ? template.Outputs : {};
   for (const [id, output] of Object.entries(outputs)) {
     const at = pointer('Outputs', id);
     if (!isPlainObject(output) || !('Value' in output)) {
@@ -131,7 +140,7 @@ export function validateTemplate(template: Template, spec: Spec = loadSpec()): S
     if (typeof output.Condition === 'string' && !(output.Condition in conditions)) report(`${at}/Condition`, `condition ${output.Condition} does not exist`);
     checkReferences(output, at);
   }
-  checkReferences(template.Conditions ?? null, '/Conditions');
+  if (!options.resources) checkReferences(template.Conditions ?? null, '/Conditions');
   return problems;
 }
 
@@ -183,6 +192,19 @@ function checkObject(value: Record<string, Json>, properties: Record<string, Pro
     if (typeof inner === 'string' && PACKAGEABLE.has(`${owner}.${name}`)) continue;
     checkShape(inner, property.shape, here, spec, report);
   }
+}
+
+/**
+ * What a change introduced: problems of the resources and outputs that differ between `before` and
+ * `after` (copy-on-write views share what did not change) that `before` did not have.
+ */
+export function problemsIntroduced(before: Template, after: Template, spec: Spec | undefined = loadSpec()): SpecProblem[] {
+  if (!spec || before === after) return [];
+  const beforeResources = isPlainObject(before.Resources) ? before.Resources : {};
+  const afterResources = isPlainObject(after.Resources) ? after.Resources : {};
+  const changed = new Set(Object.keys(afterResources).filter((id) => afterResources[id] !== beforeResources[id]));
+  const options = { resources: changed, outputs: before.Outputs !== after.Outputs };
+  return newProblems(validateTemplate(before, options, spec), validateTemplate(after, options, spec));
 }
 
 function checkShape(value: Json, shape: Shape, at: string, spec: Spec, report: Report): void {

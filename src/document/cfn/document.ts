@@ -103,6 +103,11 @@ export class CfnDocument {
     this.current = next;
   }
 
+  /** Go back to a view this document had before (one `template` returned earlier): undoes later fixes. */
+  revertTo(view: Template): void {
+    this.current = view;
+  }
+
   /** The new text (without BOM), or the original when nothing changed. */
   print(): string {
     if (!this.changed) return this.source.body;

@@ -1,0 +1,84 @@
+/**
+ * The pipeline's own guarantees, with small transforms written here: a fix that would make the
+ * template invalid is not applied, fixes that do not converge are an error, a fix whose operations
+ * no longer apply is reported instead of forced.
+ */
+import { describe, expect, test } from 'vitest';
+import { pointer } from '../src/document/pointer.js';
+import { toSourceText } from '../src/document/source.js';
+import { runFile } from '../src/pipeline/run-file.js';
+import type { PreparedTransform } from '../src/pipeline/types.js';
+import type { CfnFindingInput, Transform } from '../src/transform.js';
+
+const TEMPLATE = 'Resources:\n  Topic:\n    Type: AWS::SNS::Topic\n    Properties:\n      TopicName: t\n';
+
+function transform(id: string, detect: (template: any) => CfnFindingInput[]): PreparedTransform {
+  const t: Transform = { meta: { id, title: id, failure: '', docsUrl: '', seeAlso: [], options: {} }, cfn: { detect } };
+  return { transform: t, options: {} };
+}
+
+async function run(text: string, transforms: PreparedTransform[]) {
+  const [result] = await runFile([toSourceText('t.yaml', text)], transforms, { root: '/nonexistent-root' });
+  return result!;
+}
+
+describe('pipeline', () => {
+  test('a fix that adds a property the specification does not know is refused, the others apply', async () => {
+    const bad = transform('bad', () => [
+      { pointer: '/Resources/Topic', message: 'm', fix: [{ op: 'add', path: pointer('Resources', 'Topic', 'Properties', 'Colour'), value: 'blue' }] },
+    ]);
+    const good = transform('good', (t) =>
+      t.Resources.Topic.Properties.DisplayName ? [] : [{ pointer: '/Resources/Topic', message: 'm', fix: [{ op: 'add', path: '/Resources/Topic/Properties/DisplayName', value: 'Alerts' }] }],
+    );
+    const result = await run(TEMPLATE, [bad, good]);
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => [f.transformId, f.status])).toEqual([
+      ['bad', 'manual'],
+      ['good', 'fixed'],
+    ]);
+    expect(result.findings[0]!.reason).toMatch(/would make the template invalid \(\/Resources\/Topic\/Properties\/Colour: AWS::SNS::Topic has no property Colour\)/);
+    expect(result.output).toBe(TEMPLATE + '      DisplayName: Alerts\n');
+  });
+
+  test('a fix that points at a resource that does not exist is refused', async () => {
+    const dangling = transform('dangling', () => [
+      { pointer: '/Resources/Topic', message: 'm', fix: [{ op: 'add', path: '/Resources/Topic/DependsOn', value: 'Nothing' }] },
+    ]);
+    const result = await run(TEMPLATE, [dangling]);
+    expect(result.findings[0]).toMatchObject({ status: 'manual' });
+    expect(result.findings[0]!.reason).toMatch(/DependsOn "Nothing" names no resource/);
+    expect(result.changed).toBe(false);
+  });
+
+  test('fixes that never reach a fixed point are an error for the file, and nothing is written', async () => {
+    let n = 0;
+    const restless = transform('restless', () => [
+      { pointer: '/Resources/Topic', message: 'm', fix: [{ op: 'replace', path: '/Resources/Topic/Properties/TopicName', value: `t${++n}` }] },
+    ]);
+    const result = await run(TEMPLATE, [restless]);
+    expect(result.errors[0]).toMatchObject({ code: 'engine', message: expect.stringMatching(/did not converge/) });
+    expect(result.output).toBe(TEMPLATE);
+    expect(result.changed).toBe(false);
+  });
+
+  test('a stale fix (its test op fails) is reported, not forced', async () => {
+    const first = transform('first', (t) =>
+      t.Resources.Topic.Properties.TopicName === 't' ? [{ pointer: '/Resources/Topic', message: 'm', fix: [{ op: 'replace', path: '/Resources/Topic/Properties/TopicName', value: 'u' }] }] : [],
+    );
+    const stale = transform('stale', () => [
+      { pointer: '/Resources/Topic', message: 'm', fix: [{ op: 'test', path: '/Resources/Topic/Properties/TopicName', value: 'other' }, { op: 'add', path: '/Resources/Topic/Properties/DisplayName', value: 'x' }] },
+    ]);
+    const result = await run(TEMPLATE, [first, stale]);
+    expect(result.findings.find((f) => f.transformId === 'stale')).toMatchObject({ status: 'manual', reason: expect.stringMatching(/did not apply/) });
+    expect(result.output).toBe(TEMPLATE.replace('TopicName: t', 'TopicName: u'));
+  });
+
+  test('a transform that throws is an error for its file only', async () => {
+    const broken = transform('broken', () => {
+      throw new Error('boom');
+    });
+    const [a, b] = await runFile([toSourceText('a.yaml', TEMPLATE), toSourceText('b.json', '{"Resources": {"T": {"Type": "AWS::SNS::Topic"}}}')], [broken], { root: '/x' });
+    expect(a!.errors[0]).toMatchObject({ code: 'transform', message: 'transform broken failed: boom', file: 'a.yaml' });
+    expect(b!.errors[0]).toMatchObject({ file: 'b.json' });
+  });
+});
