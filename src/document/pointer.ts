@@ -1,7 +1,9 @@
 /** RFC 6901 JSON pointers: the one way stackfix names a place in a template. */
 
 export function escapeSegment(segment: string | number): string {
-  return String(segment).replace(/~/g, '~0').replace(/\//g, '~1');
+  const text = String(segment);
+  // Most segments (logical ids, property names) need no escaping: skip the two regex passes.
+  return text.includes('~') || text.includes('/') ? text.replace(/~/g, '~0').replace(/\//g, '~1') : text;
 }
 
 export function unescapeSegment(segment: string): string {

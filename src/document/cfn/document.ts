@@ -14,7 +14,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } fr
 import { engineError, inputError, StackfixError, type LinePos } from '../../errors.js';
 import { parsePointer } from '../pointer.js';
 import { detectEol, type SourceText } from '../source.js';
-import { longFormOfTag } from './intrinsics.js';
+import { CFN_YAML_TAGS, longFormOfTag } from './intrinsics.js';
 import { deepEqual, isPlainObject } from './json.js';
 import { applyEdits, reconcile } from './reconcile.js';
 import { detectJsonStyle, detectYamlStyle, LineIndex, type JsonStyle, type YamlStyle } from './style.js';
@@ -55,6 +55,7 @@ export class CfnDocument {
     const lineCounter = new LineCounter();
     const ast = parseDocument(source.body, {
       lineCounter,
+      customTags: CFN_YAML_TAGS,
       uniqueKeys: !options.allowDuplicateKeys,
       prettyErrors: false,
       strict: false,
@@ -126,7 +127,7 @@ export class CfnDocument {
 
   /** Re-read what print() produced: it must parse cleanly and mean exactly the new view. */
   private verify(text: string): void {
-    const reparsed = parseDocument(text, { uniqueKeys: false, strict: false });
+    const reparsed = parseDocument(text, { uniqueKeys: false, strict: false, customTags: CFN_YAML_TAGS });
     const problem = reparsed.errors[0];
     if (problem) throw engineError(`a fix produced unparsable text (${firstLine(problem.message)}); nothing was written`, this.source.path);
     const view = this.format === 'json' ? safeJsonParse(text) : viewOf(reparsed.contents, reparsed);
