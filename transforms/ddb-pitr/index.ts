@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type DdbPitrOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'ddb-pitr', title: 'ddb-pitr', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<DdbPitrOptions>({ meta, cfn, cdk });

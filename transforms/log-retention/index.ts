@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type LogRetentionOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'log-retention', title: 'log-retention', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<LogRetentionOptions>({ meta, cfn, cdk });

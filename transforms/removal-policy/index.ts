@@ -1,6 +1,6 @@
-// PLACEHOLDER: replaced by the real transform (meta, cfn and cdk halves).
 import { defineTransform } from '../../src/transform.js';
+import { cdk } from './cdk.js';
+import { cfn } from './cfn.js';
+import { meta, type RemovalPolicyOptions } from './meta.js';
 
-export default defineTransform({
-  meta: { id: 'removal-policy', title: 'removal-policy', failure: '', docsUrl: '', seeAlso: [], options: {} },
-});
+export default defineTransform<RemovalPolicyOptions>({ meta, cfn, cdk });
