@@ -295,6 +295,19 @@ class Reconciler {
     this.edit(next, next, lines + '\n');
   }
 
+  /** Is there a blank line between the last two entries of a block map? */
+  private blankLineBetween(pairs: Pair[]): boolean {
+    if (pairs.length < 2) return false;
+    const previousEnd = this.endOfLine(this.entryEndOfPair(pairs[pairs.length - 2]!));
+    const lastStart = this.lineStart(this.startOf(pairs[pairs.length - 1]!.key as Node));
+    return /\n[ \t]*\r?\n/.test(this.text.slice(previousEnd, lastStart));
+  }
+
+  private entryEndOfPair(pair: Pair): number {
+    const value = pair.value as AnyNode;
+    return value?.range ? this.endOf(value) : this.colonAfter(pair.key as Node) + 1;
+  }
+
   private insertPairs(map: YAMLMap, entries: Array<[string, Json]>, flow: boolean): void {
     const pairs = map.items as Pair[];
     if (pairs.length === 0) throw new Error('cannot insert into an empty map without replacing it');
@@ -303,7 +316,10 @@ class Reconciler {
     if (!flow) {
       const firstKey = pairs[0]!.key as Node;
       const indent = ' '.repeat(this.column(this.startOf(firstKey)));
-      return this.insertLinesAfter(anchor, indent + indentLines(renderYamlPairs(entries, this.input.yamlStyle), indent));
+      // Where the map's entries stand apart (resources separated by a blank line), new ones do too.
+      const separator = this.blankLineBetween(pairs) ? '\n' : '';
+      const lines = entries.map((entry) => separator + indent + indentLines(renderYamlPairs([entry], this.input.yamlStyle), indent));
+      return this.insertLinesAfter(anchor, lines.join('\n'));
     }
     this.edit(anchor, anchor, this.flowEntries(map, entries.map(([k, v]) => ({ key: k, value: v }))));
   }
