@@ -50,15 +50,42 @@ describe('pipeline', () => {
     expect(result.changed).toBe(false);
   });
 
-  test('fixes that never reach a fixed point are an error for the file, and nothing is written', async () => {
+  test('a fix whose finding keeps coming back is taken back and reported, not looped on', async () => {
     let n = 0;
     const restless = transform('restless', () => [
-      { pointer: '/Resources/Topic', message: 'm', fix: [{ op: 'replace', path: '/Resources/Topic/Properties/TopicName', value: `t${++n}` }] },
+      { pointer: '/Resources/Topic', message: 'm', messageId: 'rename', fix: [{ op: 'replace', path: '/Resources/Topic/Properties/TopicName', value: `t${++n}` }] },
     ]);
     const result = await run(TEMPLATE, [restless]);
+    expect(result.errors).toEqual([]);
+    expect(result.findings).toHaveLength(1);
+    expect(result.findings[0]).toMatchObject({ status: 'manual', reason: expect.stringMatching(/did not hold/) });
+    expect(result.output).toBe(TEMPLATE);
+  });
+
+  test('two transforms that undo each other: the first is dropped and reported, the second stands', async () => {
+    const setName = (id: string, value: string) =>
+      transform(id, (t) =>
+        t.Resources.Topic.Properties.TopicName === value
+          ? []
+          : [{ pointer: '/Resources/Topic/Properties/TopicName', message: `name ${value}`, messageId: 'name', fix: [{ op: 'replace', path: '/Resources/Topic/Properties/TopicName', value }] }],
+      );
+    const result = await run(TEMPLATE, [setName('first', 'one'), setName('second', 'two')]);
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => [f.transformId, f.status])).toEqual([
+      ['first', 'manual'],
+      ['second', 'fixed'],
+    ]);
+    expect(result.output).toBe(TEMPLATE.replace('TopicName: t', 'TopicName: two'));
+  });
+
+  test('fixes that never reach a fixed point are an error for the file, and nothing is written', async () => {
+    let n = 0;
+    const sprawling = transform('sprawling', () => [
+      { pointer: '/Resources/Topic', message: 'm', messageId: `tag${n}`, fix: [{ op: 'add', path: `/Resources/T${++n}`, value: { Type: 'AWS::SNS::Topic' } }] },
+    ]);
+    const result = await run(TEMPLATE, [sprawling]);
     expect(result.errors[0]).toMatchObject({ code: 'engine', message: expect.stringMatching(/did not converge/) });
     expect(result.output).toBe(TEMPLATE);
-    expect(result.changed).toBe(false);
   });
 
   test('a stale fix (its test op fails) is reported, not forced', async () => {

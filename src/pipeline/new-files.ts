@@ -41,6 +41,11 @@ export class NewFiles {
     for (const file of files) this.overlay.set(path.resolve(this.root, this.dir, file.path), file.text);
   }
 
+  /** Forget files of a fix that was taken back. */
+  remove(files: NewFile[]): void {
+    for (const file of files) this.overlay.delete(path.resolve(this.root, this.dir, file.path));
+  }
+
   /** Root-relative paths with forward slashes, skipping files that already exist with the same text. */
   list(): Array<{ path: string; text: string }> {
     const out: Array<{ path: string; text: string }> = [];

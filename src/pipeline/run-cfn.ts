@@ -11,6 +11,7 @@ import type { CfnFindingInput, Finding } from '../transform.js';
 import { loadSpec } from '../verify/spec.js';
 import { problemsIntroduced } from '../verify/validate.js';
 import { FindingLog, MAX_PASSES } from './findings.js';
+import { findingKey, FixJournal } from './journal.js';
 import { NewFiles } from './new-files.js';
 import { projectFiles } from './project-files.js';
 import type { FileResult } from './result.js';
@@ -67,6 +68,7 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
   const newFiles = new NewFiles(env.root, dir);
   const files = projectFiles(env.root, path.join(env.root, dir), newFiles.overlay);
   const log = new FindingLog();
+  const journal = new FixJournal();
   const info = { format: doc.format, isSam: isSamTemplate(doc.template) };
 
   try {
@@ -84,33 +86,45 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
         }
         for (const input of inputs) {
           const finding = toFinding(transform.meta.id, input, source.path, doc);
-          if (input.fix && input.fix.length > 0 && !input.manual) {
-            const refused = newFiles.check(input.files ?? []);
-            if (refused) {
-              log.add({ ...finding, status: 'manual', reason: refused });
-              continue;
-            }
-            const before = doc.template;
-            try {
-              doc.applyOps(input.fix);
-            } catch (error) {
-              log.add({ ...finding, status: 'manual', reason: `the fix did not apply (another fix changed this first?): ${(error as Error).message}` });
-              continue;
-            }
-            // A fix must leave the template valid: per the resource specification and its own references.
-            const introduced = problemsIntroduced(before, doc.template);
-            if (introduced.length > 0) {
-              doc.revertTo(before);
-              const [first] = introduced;
-              log.add({ ...finding, status: 'manual', reason: `the fix would make the template invalid (${first!.pointer}: ${first!.message}); not applied` });
-              continue;
-            }
-            newFiles.add(input.files ?? []);
-            log.add({ ...finding, status: 'fixed' });
-            applied = true;
-          } else {
+          if (!input.fix || input.fix.length === 0 || input.manual) {
             log.add(finding);
+            continue;
           }
+          const key = findingKey(finding);
+          const droppedBecause = journal.dropped.get(key);
+          if (droppedBecause) continue; // reported when it was dropped
+          if (journal.fixedBefore(key, pass)) {
+            // The finding a fix cleared is back: that fix does not hold. Take it back, report it, rebuild.
+            const reason = `the fix did not hold: its finding came back after the other fixes ran (another transform undoes it, or it does not clear its own finding)`;
+            for (const dropped of journal.drop(key, reason, doc)) newFiles.remove(dropped.files);
+            applied = true;
+            continue;
+          }
+          const refused = newFiles.check(input.files ?? []);
+          if (refused) {
+            log.add({ ...finding, status: 'manual', reason: refused });
+            continue;
+          }
+          const before = doc.template;
+          try {
+            doc.applyOps(input.fix);
+          } catch (error) {
+            log.add({ ...finding, status: 'manual', reason: `the fix did not apply (another fix changed this first?): ${(error as Error).message}` });
+            continue;
+          }
+          // A fix must leave the template valid: per the resource specification and its own references.
+          const introduced = problemsIntroduced(before, doc.template);
+          if (introduced.length > 0) {
+            doc.revertTo(before);
+            const [first] = introduced;
+            log.add({ ...finding, status: 'manual', reason: `the fix would make the template invalid (${first!.pointer}: ${first!.message}); not applied` });
+            continue;
+          }
+          const fixed: Finding = { ...finding, status: 'fixed' };
+          newFiles.add(input.files ?? []);
+          journal.record({ key, pass, ops: input.fix, files: input.files ?? [], finding: fixed });
+          log.add(fixed);
+          applied = true;
         }
       }
     }
