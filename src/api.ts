@@ -14,6 +14,7 @@ import { summarize, type FileResult, type RunResult } from './pipeline/result.js
 import { CDK_EXTENSIONS, runFile } from './pipeline/run-file.js';
 import { writeResults } from './pipeline/write.js';
 import type { Transform } from './transform.js';
+import { verifyCdkResults } from './verify/cdk-compile.js';
 
 export interface FixOptions extends StackfixConfig {
   /** The project root: nothing outside it is read or written. Default: the current directory. */
@@ -26,6 +27,12 @@ export interface FixOptions extends StackfixConfig {
   write?: boolean;
   /** Transform objects to run besides the built-ins (plugins, programmatically). */
   extraTransforms?: Transform[];
+  /**
+   * Type-check every patched CDK file with its project's tsconfig.json and refuse patches that add a
+   * diagnostic (costs what `tsc --noEmit` costs). Templates are always checked against the resource
+   * specification.
+   */
+  verify?: boolean;
   /** Called after each file (or CDK app batch) is processed. */
   onProgress?: (done: number, total: number, file: string) => void;
 }
@@ -60,6 +67,7 @@ export async function fix(options: FixOptions = {}): Promise<RunResult> {
     options.onProgress?.(done, total, cdkSources[cdkSources.length - 1]!.path);
   }
 
+  if (options.verify) verifyCdkResults(root, files);
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (options.write) writeResults(root, files);
   return { root, files, errors, summary: summarize(files, errors) };

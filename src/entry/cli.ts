@@ -45,6 +45,10 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
     .option('plugin', { type: 'string', array: true, describe: 'Load transforms from a module' })
     .option('root', { type: 'string', describe: 'Project root: nothing outside it is read or written (default: the current folder)' })
     .option('allow-duplicate-keys', { type: 'boolean', describe: 'Accept duplicate YAML keys, the last one winning, as CloudFormation does' })
+    .option('verify', {
+      type: 'boolean',
+      describe: 'Also type-check patched CDK files with their tsconfig.json and refuse patches that break the build (costs a tsc run)',
+    })
     .option('format', {
       alias: 'f',
       choices: ['text', 'json', 'sarif'] as const,
@@ -102,6 +106,7 @@ export async function main(argv: string[], io: CliIo = { stdout: process.stdout,
       allowDuplicateKeys: args['allow-duplicate-keys'],
       transforms: parseOptionFlags(args.option ?? []),
       write: args.write,
+      verify: args.verify,
       onProgress:
         stderr.isTTY && !args.quiet
           ? (done, total, file) => {
