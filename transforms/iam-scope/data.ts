@@ -1,7 +1,8 @@
 /**
  * The domain knowledge of this transform, read from data/ (each file names its source): which IAM
  * actions exist and take which resources, how SDK clients and operations map to them, what AWS
- * managed policies and SAM policy templates grant, and what Lambda itself does with a role.
+ * managed policies, SAM policy templates and CDK grant methods grant, and what Lambda itself does
+ * with a role.
  */
 import iamActions from './data/iam-actions.json' with { type: 'json' };
 import sdkClients from './data/sdk-clients.json' with { type: 'json' };
@@ -12,6 +13,7 @@ import managedPolicies from './data/managed-policies.json' with { type: 'json' }
 import samTemplates from './data/sam-policy-templates.json' with { type: 'json' };
 import runtimeNeeds from './data/runtime-needs.json' with { type: 'json' };
 import libraries from './data/libraries.json' with { type: 'json' };
+import cdkGrants from './data/cdk-grants.json' with { type: 'json' };
 
 interface ServiceData {
   actions: Record<string, string[]>;
@@ -44,6 +46,27 @@ export interface CfnResourceInfo {
   children?: Record<string, string>;
 }
 
+/** One `grant*` method of an L2 construct and what it allows on the construct's resource. */
+export interface GrantMethod {
+  name: string;
+  /** Its name on the construct's `grants` object, when it has one (`table.grants.readData`). */
+  grants?: string;
+  /** How many arguments it takes, the grantee first. */
+  args: number;
+  actions: string[];
+}
+
+export interface GrantConstruct {
+  module: string;
+  classes: string[];
+  /** Static methods that import an existing resource as the same interface. */
+  imports: string[];
+  service: string;
+  /** The method that takes the actions themselves: `queue.grant(fn, 'sqs:SendMessage')`. */
+  generic?: string;
+  methods: GrantMethod[];
+}
+
 export interface SamTemplate {
   parameter: string;
   value: Record<string, string>;
@@ -69,6 +92,7 @@ export const samGlobalTemplates = samTemplates.global as Record<string, string[]
 export const singleAccountServices = new Set(resourceParams.singleAccount.services);
 export const managedPolicyGrants = managedPolicies.grants as Record<string, string[]>;
 export const fullAccessPolicies = managedPolicies.fullAccess as Record<string, string[]>;
+export const grantConstructs = cdkGrants.constructs as GrantConstruct[];
 
 export function clientByBoto3(name: string): SdkClient | undefined {
   return CLIENTS.find((c) => c.boto3 === name);

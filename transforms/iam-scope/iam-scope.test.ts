@@ -3,9 +3,11 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { defineFixtureTests } from '../../test/helpers/fixtures.js';
 import { runOne } from '../../test/helpers/run-one.js';
+import { narrowestGrants } from './cdk/grants.js';
 import { readJsCode } from './code/js.js';
 import { readPythonCode } from './code/python.js';
 import type { CodeReading } from './code/types.js';
+import { grantConstructs } from './data.js';
 
 defineFixtureTests(import.meta.dirname, 'iam-scope');
 
@@ -109,6 +111,47 @@ def save(table, item):
     expect(py.opaque).toMatchObject([{ evidence: { file: 'app.py', line: 4 }, reason: expect.stringContaining('getattr') }]);
     const passed = read('js', `const AWS = require('aws-sdk');\nconst s3 = new AWS.S3();\nconst lib = require('some-lib');\nlib.sync(s3);`);
     expect(passed.opaque).toMatchObject([{ reason: expect.stringContaining('passes the s3 client on') }]);
+  });
+});
+
+describe('CDK grants: the narrowest grant methods that cover what the code calls', () => {
+  const methodsOf = (module: string) => grantConstructs.find((c) => c.module === module)!.methods;
+  const pick = (module: string, needed: string[]) => narrowestGrants(methodsOf(module), needed)?.map((m) => m.name);
+
+  test('one method when one covers it', () => {
+    expect(pick('aws-dynamodb', ['dynamodb:Query', 'dynamodb:GetItem'])).toEqual(['grantReadData']);
+    expect(pick('aws-dynamodb', ['dynamodb:PutItem'])).toEqual(['grantWriteData']);
+    expect(pick('aws-dynamodb', ['dynamodb:GetItem', 'dynamodb:PutItem'])).toEqual(['grantReadWriteData']);
+    expect(pick('aws-s3', ['s3:PutObject'])).toEqual(['grantPut']);
+    expect(pick('aws-sqs', ['sqs:SendMessage'])).toEqual(['grantSendMessages']);
+  });
+
+  test('two methods when together they allow less than the one that covers both', () => {
+    expect(pick('aws-s3', ['s3:GetObject', 's3:PutObject'])).toEqual(['grantRead', 'grantPut']);
+    expect(pick('aws-sqs', ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage'])).toEqual(['grantSendMessages', 'grantConsumeMessages']);
+  });
+
+  test('nothing needed: no grant; only full access covers it: full access', () => {
+    expect(pick('aws-dynamodb', [])).toEqual([]);
+    expect(pick('aws-dynamodb', ['dynamodb:CreateBackup'])).toEqual(['grantFullAccess']);
+    expect(pick('aws-sns', ['sns:CreateTopic'])).toBeUndefined();
+  });
+
+  const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+  const run = (name: string, options: Record<string, unknown>) =>
+    runOne('iam-scope', path.join(FIXTURES, name), 'input.ts', readFileSync(path.join(FIXTURES, name, 'input.ts'), 'utf8'), options);
+
+  test('cdkGrants: broad leaves grants that allow no service:* alone', async () => {
+    const crud = await run('cdk-grant-crud-nodejs', { cdkGrants: 'broad' });
+    expect(crud.findings).toEqual([]);
+    const full = await run('cdk-grant-full-access-python', { cdkGrants: 'broad' });
+    expect(full.findings.map((f) => f.constructPath)).toEqual(['ReportsStack/ReportFunction (orders.grantFullAccess)', 'ReportsStack/ReportFunction (jobs.grant)']);
+    expect(full.output).toContain('templates.grantReadWrite(reportFn);');
+  });
+
+  test('cdkGrants: off leaves every grant alone', async () => {
+    const result = await run('cdk-grant-full-access-python', { cdkGrants: 'off' });
+    expect(result.findings).toEqual([]);
   });
 });
 

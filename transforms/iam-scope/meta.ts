@@ -9,6 +9,8 @@ export interface IamScopeOptions {
   samPolicyTemplates: boolean;
   /** Name of the inline policy that replaces a removed managed policy. */
   policyName: string;
+  /** CDK `grant*` calls to narrow: every one a narrower method covers, only `service:*` ones, or none. */
+  cdkGrants: 'all' | 'broad' | 'off';
   /** Logical ids of roles, policies or functions to leave alone. */
   exclude: string[];
 }
@@ -57,6 +59,14 @@ export const meta: TransformMeta = {
       type: 'string',
       default: 'ScopedAccess',
       description: 'Name of the inline policy that takes over what a removed managed policy granted.',
+    },
+    cdkGrants: {
+      type: 'string',
+      default: 'all',
+      enum: ['all', 'broad', 'off'],
+      description:
+        "CDK `grant*` calls to a function (`table.grantReadWriteData(fn)`): `all` swaps every one for the narrowest grant methods that cover what the code calls on " +
+        "that construct (and removes a grant the code does not use); `broad` only those that allow `service:*` (`grantFullAccess`, `queue.grant(fn, 'sqs:*')`); `off` leaves grants alone.",
     },
     exclude: {
       type: 'string[]',
