@@ -52,6 +52,7 @@ function runOneCdkFile(cdk: CdkSource, source: SourceText, transforms: PreparedT
     let pass = 0;
     for (let applied = true; applied; ) {
       if (++pass > MAX_PASSES) throw new StackfixError('engine', `fixes did not converge after ${MAX_PASSES} passes`, { file: source.path });
+      log.startPass();
       applied = false;
       for (const { transform, options } of transforms) {
         if (!transform.cdk) continue;
