@@ -16,6 +16,7 @@ import libraries from './data/libraries.json' with { type: 'json' };
 import cdkGrants from './data/cdk-grants.json' with { type: 'json' };
 
 interface ServiceData {
+  /** Resource types per action; a required one ends in `*` (scripts/generate-iam-actions.mjs). */
   actions: Record<string, string[]>;
   arns: Record<string, string>;
 }
@@ -115,6 +116,19 @@ export function isKnownService(service: string): boolean {
 
 /** The resource types an action takes, or undefined when the reference has no such action. */
 export function resourceTypesOf(action: string): string[] | undefined {
+  return markedTypesOf(action)?.map((t) => t.replace(/\*$/, ''));
+}
+
+/**
+ * Does every request of the action name a resource of one of its types (the reference marks one
+ * required)? When not, a request may name none (`cloudwatch:PutMetricData` names a dataset only
+ * when it writes to one), and only `Resource: '*'` allows such a request.
+ */
+export function requiresResource(action: string): boolean {
+  return markedTypesOf(action)?.some((t) => t.endsWith('*')) ?? false;
+}
+
+function markedTypesOf(action: string): string[] | undefined {
   const [service, name] = splitAction(action);
   return SERVICES[service]?.actions[name];
 }

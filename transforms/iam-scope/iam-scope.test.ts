@@ -7,7 +7,7 @@ import { narrowestGrants } from './cdk/grants.js';
 import { readJsCode } from './code/js.js';
 import { readPythonCode } from './code/python.js';
 import type { CodeReading } from './code/types.js';
-import { grantConstructs } from './data.js';
+import { grantConstructs, requiresResource, resourceTypesOf } from './data.js';
 
 defineFixtureTests(import.meta.dirname, 'iam-scope');
 
@@ -111,6 +111,125 @@ def save(table, item):
     expect(py.opaque).toMatchObject([{ evidence: { file: 'app.py', line: 4 }, reason: expect.stringContaining('getattr') }]);
     const passed = read('js', `const AWS = require('aws-sdk');\nconst s3 = new AWS.S3();\nconst lib = require('some-lib');\nlib.sync(s3);`);
     expect(passed.opaque).toMatchObject([{ reason: expect.stringContaining('passes the s3 client on') }]);
+  });
+});
+
+describe('reading Python: every shape that makes or holds a client', () => {
+  const TOPIC = `TopicArn='arn:aws:sns:eu-west-1:123456789012:t', Message='x'`;
+  const publishes = (code: string, files: Record<string, string> = {}) => {
+    const r = read('python', code, files);
+    return { actions: actionsOf(r), opaque: r.opaque.map((o) => o.reason) };
+  };
+
+  test('statements separated by `;`, and lines continued with `\\`', () => {
+    expect(publishes(`import json; import boto3\nsqs = boto3.client("sqs"); sns = boto3.client("sns")\ndef handler(e, c):\n    sqs.send_message(QueueUrl=u, MessageBody='x')\n    sns.publish(${TOPIC})\n`).actions).toEqual(['sns:Publish', 'sqs:SendMessage']);
+    expect(publishes(`import boto3\nsns = \\\n    boto3.client('sns')\nsns.publish(${TOPIC})\n`).actions).toEqual(['sns:Publish']);
+  });
+
+  test('factories under other names: from boto3 import client, aliases, sessions, Session().client', () => {
+    expect(publishes(`from boto3 import client\nsns = client('sns')\nsns.publish(${TOPIC})\n`).actions).toEqual(['sns:Publish']);
+    expect(publishes(`from boto3 import client as make\nsns = make('sns')\nsns.publish(${TOPIC})\n`).actions).toEqual(['sns:Publish']);
+    expect(publishes(`import boto3 as b\nsns = b.client('sns')\nsns.publish(${TOPIC})\n`).actions).toEqual(['sns:Publish']);
+    expect(publishes(`import boto3\nsession = boto3.session.Session()\nsns = session.client('sns')\nsns.publish(${TOPIC})\n`).actions).toEqual(['sns:Publish']);
+    expect(publishes(`import boto3\nlam = boto3.Session(region_name='us-east-1').client('lambda')\nlam.invoke(FunctionName='f')\n`).actions).toEqual(['lambda:InvokeFunction']);
+    expect(publishes(`from shared import get_session\nget_session().client('sns').publish(${TOPIC})\n`).actions).toEqual(['sns:Publish']);
+  });
+
+  test('one name for several clients, in several functions', () => {
+    const r = publishes(`import boto3\ndef a():\n    client = boto3.client('s3')\n    client.list_buckets()\ndef b():\n    client = boto3.client('sns')\n    client.publish(${TOPIC})\n`);
+    expect(r).toEqual({ actions: ['s3:ListAllMyBuckets', 'sns:Publish'], opaque: [] });
+  });
+
+  test('class attributes, as self.x, cls.x and Class.x', () => {
+    expect(publishes(`import boto3\nclass Notifier:\n    sns = boto3.client('sns')\n    def notify(self):\n        self.sns.publish(${TOPIC})\n`).actions).toEqual(['sns:Publish']);
+    expect(publishes(`import boto3\nclass Jobs:\n    def __init__(self):\n        self.sqs = boto3.client('sqs')\ndef run():\n    Jobs.sqs.send_message(QueueUrl=u, MessageBody='x')\n`).actions).toEqual(['sqs:SendMessage']);
+  });
+
+  test('clients made in a module of the function: from clients import sns, import clients', () => {
+    const files = { 'clients.py': `import boto3\nsns = boto3.client('sns')\ntable = boto3.resource('dynamodb').Table('orders')\n` };
+    expect(publishes(`from clients import sns\nsns.publish(${TOPIC})\n`, files).actions).toEqual(['sns:Publish']);
+    expect(publishes(`import clients\nclients.table.put_item(Item={})\n`, files).actions).toEqual(['dynamodb:PutItem']);
+    expect(publishes(`from clients import *\ndef save(item):\n    table.put_item(Item=item)\n`, files).actions).toEqual(['dynamodb:PutItem']);
+  });
+
+  test('a client no name holds, or handed on, escapes: every call of its operations counts', () => {
+    const shapes = [
+      `import boto3\nCLIENTS = {'sqs': boto3.client('sqs'), 'sns': boto3.client('sns')}\nCLIENTS['sns'].publish(${TOPIC})\n`,
+      `import boto3\nsqs, sns = boto3.client('sqs'), boto3.client('sns')\nsns.publish(${TOPIC})\n`,
+      `import boto3\ndef sns_client():\n    return boto3.client('sns')\nsns_client().publish(${TOPIC})\n`,
+      `import boto3\n_sns = None\ndef get_sns():\n    global _sns\n    if _sns is None:\n        _sns = boto3.client('sns')\n    return _sns\nget_sns().publish(${TOPIC})\n`,
+      `import boto3\nsns = boto3.client('sns')\nnotifier = sns\nnotifier.publish(${TOPIC})\n`,
+      `import boto3\nsns = boto3.client('sns')\ndef notify(client):\n    client.publish(${TOPIC})\nnotify(sns)\n`,
+    ];
+    for (const code of shapes) expect(publishes(code), code).toEqual({ actions: ['sns:Publish'], opaque: [] });
+  });
+
+  test('what nothing escapes to is not taken for a call: requests.get, dict.get, logger.info', () => {
+    const r = publishes(`import boto3, requests\ns3 = boto3.resource('s3')\nobj = s3.Object('b', 'k')\ndef handler(e, c):\n    body = obj.get()['Body'].read()\n    d = requests.get('https://example.com').json()\n    return d.get('x')\n`);
+    expect(r).toEqual({ actions: ['s3:GetObject'], opaque: [] });
+    // An escaped client has no `get()`: that is a resource object's method.
+    const client = publishes(`import boto3, requests\ns3 = boto3.client('s3')\ndef handler(e, c):\n    archive(s3, e)\n    return requests.get('https://example.com').json()\n`);
+    expect(client).toEqual({ actions: [], opaque: [] });
+  });
+
+  test('resource objects: bucket.Object, collections, meta.client, the service resource itself', () => {
+    const r = read('python', `import os, boto3\ns3 = boto3.resource('s3')\nbucket = s3.Bucket(os.environ['BUCKET'])\ndynamodb = boto3.resource('dynamodb')\nfor o in bucket.objects.filter(Prefix='in/'):\n    bucket.Object(o.key).get()\ns3.meta.client.upload_file('/tmp/x', 'b', 'k')\ndynamodb.batch_get_item(RequestItems={})\nfor b in s3.buckets.all():\n    pass\n`);
+    expect(actionsOf(r)).toEqual(['dynamodb:BatchGetItem', 's3:GetObject', 's3:ListAllMyBuckets', 's3:ListBucket', 's3:PutObject']);
+    expect(r.calls.find((c) => c.actions.includes('s3:GetObject'))!.targets).toEqual([{ env: 'BUCKET' }]);
+  });
+
+  test('what cannot be read is reported, not dropped', () => {
+    const r = publishes(`import boto3\nsqs = boto3.client('sqs')\nCLIENTS = {'s3': boto3.client('s3')}\nec2 = boto3.resource('ec2')\ntable = boto3.resource('dynamodb').Table('t')\ndef handler(e, c):\n    sqs._make_api_call('SendMessage', {})\n    getattr(CLIENTS[e['svc']], e['op'])()\n    ec2.Instance(e['id']).stop()\n    table.wait_until_exists()\n`);
+    expect(r.opaque).toEqual([
+      'calls a client method whose name is computed at run time (getattr)',
+      'calls _make_api_call on a boto3 sqs client, which stackfix cannot map to IAM actions',
+      'calls Instance on a boto3 ec2 resource, which stackfix cannot map to IAM actions',
+      'waits with a waiter, whose operations stackfix does not map',
+    ]);
+  });
+});
+
+describe('reading JavaScript: clients that leave the variable that made them', () => {
+  test('clients exported by a module of the function are known where they are imported', () => {
+    const cjs = { 'clients.js': `const AWS = require('aws-sdk');\nconst db = new AWS.DynamoDB.DocumentClient();\nmodule.exports = { db };\nmodule.exports.s3 = new AWS.S3();` };
+    const r = read('js', `const { db } = require('./clients');\nconst clients = require('./clients');\nexports.handler = async (e) => {\n  await db.put({ TableName: process.env.TABLE, Item: e }).promise();\n  await clients.s3.getObject({ Bucket: 'b', Key: 'k' }).promise();\n};`, cjs);
+    expect(actionsOf(r)).toEqual(['dynamodb:PutItem', 's3:GetObject']);
+    expect(r.opaque).toEqual([]);
+    const esm = { 'clients.mjs': `import { SNS } from '@aws-sdk/client-sns';\nexport const sns = new SNS({});` };
+    const m = read('js', `import * as c from './clients.mjs';\nexport const handler = () => c.sns.publish({ TopicArn: process.env.T, Message: 'x' });`, esm);
+    expect(actionsOf(m)).toEqual(['sns:Publish']);
+  });
+
+  test('a client no variable holds, or an object holding one handed on, is reported', () => {
+    const r = read('js', `const AWS = require('aws-sdk');\nconst clients = { sns: new AWS.SNS() };\nconst ctx = {};\nctx.s3 = new AWS.S3();\nwork(ctx);\nfunction lambda() { return new AWS.Lambda(); }`);
+    expect(r.opaque.map((o) => o.reason)).toEqual([
+      'makes a client for sns that no variable holds; calls made through it are not visible',
+      'makes a client for lambda that no variable holds; calls made through it are not visible',
+      'passes ctx, which holds the ctx.s3 client, on; calls made through it elsewhere are not visible',
+    ]);
+  });
+
+  test('X-Ray wrappers and require(...).Class hand the SDK through', () => {
+    const r = read('js', `const AWSXRay = require('aws-xray-sdk-core');\nconst AWS = AWSXRay.captureAWS(require('aws-sdk'));\nconst S3 = require('aws-sdk').S3;\nconst s3 = AWSXRay.captureAWSClient(new S3());\nexports.handler = async () => {\n  await new AWS.SNS().publish({ TopicArn: process.env.T, Message: 'x' }).promise();\n  await s3.getObject({ Bucket: 'b', Key: 'k' }).promise();\n};`);
+    expect(actionsOf(r)).toEqual(['s3:GetObject', 'sns:Publish']);
+    expect(r.opaque).toEqual([]);
+    const hidden = read('js', `const sdk = instrument(require('aws-sdk'));`);
+    expect(hidden.opaque.map((o) => o.reason)).toEqual(["loads aws-sdk where no variable holds it; clients made from it are not visible"]);
+  });
+
+  test('new DynamoDB.DocumentClient() with DynamoDB imported by name', () => {
+    const r = read('js', `import { DynamoDB } from 'aws-sdk';\nclass Repo {\n  private db = new DynamoDB.DocumentClient();\n  save(item: object) { return this.db.put({ TableName: process.env.TABLE!, Item: item }).promise(); }\n}\nexport const handler = (e: object) => new Repo().save(e);`);
+    expect(actionsOf(r)).toEqual(['dynamodb:PutItem']);
+  });
+});
+
+describe('IAM reference: required and optional resource types', () => {
+  test('a type is required when every request names one', () => {
+    expect(resourceTypesOf('dynamodb:Query')).toEqual(['index', 'table']);
+    expect(requiresResource('dynamodb:PutItem')).toBe(true);
+    expect(requiresResource('cloudwatch:PutMetricData')).toBe(false);
+    expect(resourceTypesOf('cloudwatch:PutMetricData')).toEqual(['dataset']);
+    expect(requiresResource('xray:PutTraceSegments')).toBe(false);
   });
 });
 

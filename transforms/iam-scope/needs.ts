@@ -9,7 +9,7 @@ import { isPlainObject, referencedId, referencesIn, resources } from '../_shared
 import { readFunctionCode } from './code/locate.js';
 import type { ReadFile } from './code/types.js';
 import { resourceTypesOf, runtime } from './data.js';
-import { fillArn, resolveCall, type ResolveContext, type Resolved } from './resources.js';
+import { accountPattern, resolveCall, type ResolveContext, type Resolved } from './resources.js';
 import type { ExecutionRole, LambdaFunction, TemplateModel } from './template.js';
 
 export interface RawNeed {
@@ -98,9 +98,8 @@ function valueResource(value: Json, ctx: ResolveContext): Resolved {
 
 /** Lambda creates network interfaces in this account's subnets and security groups. */
 function accountResources(action: string, ctx: ResolveContext): Resolved {
-  const types = resourceTypesOf(action) ?? [];
-  if (types.length === 0 || !ctx.accountWildcards) return { resources: ['*'], targets: [] };
-  return { resources: types.map((t) => fillArn('ec2', t, undefined, false)), targets: [] };
+  const pattern = ctx.accountWildcards ? accountPattern(action, false) : undefined;
+  return { resources: pattern ?? ['*'], targets: [] };
 }
 
 /**

@@ -7,7 +7,7 @@
  */
 import type { Json, Template } from '../../src/document/cfn/index.js';
 import { isPlainObject, referencedId, referencesIn } from '../_shared/cfn.js';
-import { arnFormat, cfnResourceInfo, resourceParamsOf, resourceTypesOf, singleAccountServices, splitAction, type ResourceParam } from './data.js';
+import { arnFormat, cfnResourceInfo, requiresResource, resourceParamsOf, resourceTypesOf, singleAccountServices, splitAction, type ResourceParam } from './data.js';
 import type { DependencyGraph } from './graph.js';
 import type { SdkCall, ValueSource } from './code/types.js';
 import type { LambdaFunction } from './template.js';
@@ -39,7 +39,7 @@ const ANY: Json = '*';
 /** The resources one action of a call needs. */
 export function resolveCall(call: SdkCall, action: string, fn: LambdaFunction, subs: Json[], ctx: ResolveContext): Resolved {
   const types = resourceTypesOf(action) ?? [];
-  if (types.length === 0) return { resources: [ANY], targets: [] };
+  if (types.length === 0 || namesNoResource(call, action)) return { resources: [ANY], targets: [] };
   if (call.targets.length === 0) return fallback(action, call.explicitRegion, 'the request does not name its resource where stackfix can read it', ctx);
   const out: Resolved = { resources: [], targets: [] };
   for (const target of call.targets) {
@@ -119,7 +119,7 @@ function parameterArns(id: string, call: SdkCall, action: string, types: string[
   if (!param) return { unresolved: `stackfix does not know which request parameter names the resource of ${action}` };
   const [service] = splitAction(action);
   if (param.form === 'arn' && types.includes(param.type)) return { resources: [{ Ref: id }], targets: [] };
-  if (param.form === 'name') return { resources: types.filter((t) => arnFormat(service, t)).map((t) => fillArn(service, t, `\${${id}}`, call.explicitRegion)), targets: [] };
+  if (param.form === 'name') return { resources: typesNamedBy(param, types).map((t) => fillArn(service, t, `\${${id}}`, call.explicitRegion)), targets: [] };
   return { unresolved: `parameter ${id} may hold a name or an ARN` };
 }
 
@@ -138,7 +138,7 @@ function literalArns(text: string, call: SdkCall, action: string, types: string[
   }
   if (param?.form === 'key-id' && !/^[0-9a-f-]{36}$|^mrk-[0-9a-f]{32}$/.test(text)) return { unresolved: `${text} is a key alias; IAM scopes keys by key ARN` };
   if (service === 'bedrock' && /^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(text)) return { unresolved: `${text} is an inference profile, which uses models in several regions` };
-  const wanted = types.filter((t) => t === param?.type || (param?.type === 'bucket' && t === 'object'));
+  const wanted = param ? typesNamedBy(param, types) : [];
   if (wanted.length === 0) return { unresolved: `stackfix does not know which ARN the name ${text} stands for in ${action}` };
   return { resources: wanted.map((t) => fillArn(service, t, text, call.explicitRegion)), targets: [] };
 }
@@ -149,17 +149,45 @@ function paramOf(call: SdkCall, types: string[]): ResourceParam | undefined {
 }
 
 /**
+ * The types of the action a name given in this parameter stands for: its own type, and for a bucket
+ * the objects in it. Not the action's other types (an S3 access point, a DynamoDB index the request
+ * does not query): the call does not target those.
+ */
+export function typesNamedBy(param: ResourceParam, types: string[]): string[] {
+  return types.filter((t) => t === param.type || (param.type === 'bucket' && t === 'object'));
+}
+
+/**
+ * A call that names no resource, of an action that requires none (`cloudwatch:PutMetricData`,
+ * whose `dataset` is optional) and with no request parameter that would name one: `*` is exactly
+ * what it needs, not a fallback, so no note.
+ */
+export function namesNoResource(call: SdkCall, action: string): boolean {
+  return call.targets.length === 0 && !requiresResource(action) && !paramOf(call, resourceTypesOf(action) ?? []);
+}
+
+/**
  * Not certain which resource: for services without resource-based policies the call can only reach
  * this account's resources, so `arn:…:${AWS::AccountId}:type/*` is certain; anything else stays `*`.
  */
 function fallback(action: string, explicitRegion: boolean, reason: string, ctx: ResolveContext): Resolved {
   const [service] = splitAction(action);
-  const types = resourceTypesOf(action) ?? [];
-  const formats = types.map((t) => arnFormat(service, t));
-  if (ctx.accountWildcards && singleAccountServices.has(service) && formats.length > 0 && formats.every(Boolean)) {
-    return { resources: types.map((t) => fillArn(service, t, undefined, explicitRegion)), targets: [], note: `${reason}; ${service} acts only in this account` };
-  }
+  const pattern = ctx.accountWildcards ? accountPattern(action, explicitRegion) : undefined;
+  if (pattern) return { resources: pattern, targets: [], note: `${reason}; ${service} acts only in this account` };
   return { resources: [ANY], targets: [], note: reason };
+}
+
+/**
+ * This account's resources of every type the action takes, for a service whose calls reach only this
+ * account. Undefined when the action requires no resource type: a request may then name none, and
+ * only `*` allows it (a pattern of its optional types would deny it). Optional types are kept beside
+ * the required ones, as a request may name them too (the security groups of a network interface).
+ */
+export function accountPattern(action: string, anyRegion: boolean): Json[] | undefined {
+  const [service] = splitAction(action);
+  const types = resourceTypesOf(action) ?? [];
+  if (!singleAccountServices.has(service) || !requiresResource(action) || !types.every((t) => arnFormat(service, t))) return undefined;
+  return types.map((t) => fillArn(service, t, undefined, anyRegion));
 }
 
 /**

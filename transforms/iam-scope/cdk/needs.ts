@@ -8,9 +8,9 @@ import { Node, SyntaxKind, type Expression } from 'ts-morph';
 import type { Json } from '../../../src/document/cfn/index.js';
 import type { CdkSource } from '../../../src/document/cdk/index.js';
 import type { CodeReading, SdkCall, ValueSource } from '../code/types.js';
-import { resourceParamsOf, resourceTypesOf, runtime, singleAccountServices, splitAction } from '../data.js';
+import { resourceParamsOf, resourceTypesOf, runtime, splitAction } from '../data.js';
 import type { IamScopeOptions } from '../meta.js';
-import { fillArn } from '../resources.js';
+import { accountPattern, fillArn, namesNoResource, typesNamedBy } from '../resources.js';
 import { mergeNeeds, type Need } from '../scope.js';
 import { constructOf, environmentValue, propOf, unreadableCode, type CdkFunction } from './functions.js';
 
@@ -75,9 +75,7 @@ function ownRoleNeeds(fn: CdkFunction): RawNeed[] {
   for (const action of runtime.logs) out.push({ action, resources: logGroups, targets: [], why: `Lambda: ${fn.call.constructPath} logs` });
   if (propOf(fn.call, 'vpc')) {
     for (const action of runtime.vpc) {
-      const types = resourceTypesOf(action) ?? [];
-      const resources = types.length > 0 ? types.map((t) => fillArn('ec2', t, undefined, false)) : ['*'];
-      out.push({ action, resources, targets: [], why: `Lambda: ${fn.call.constructPath} vpc` });
+      out.push({ action, resources: accountPattern(action, false) ?? ['*'], targets: [], why: `Lambda: ${fn.call.constructPath} vpc` });
     }
   }
   return out;
@@ -126,12 +124,13 @@ export function eventSourceArns(source: CdkSource, fn: CdkFunction): Expression[
 
 function callResources(source: CdkSource, fn: CdkFunction, call: SdkCall, action: string, options: IamScopeOptions): { resources: Json[]; note?: string } {
   const types = resourceTypesOf(action) ?? [];
-  if (types.length === 0) return { resources: ['*'] };
+  if (types.length === 0 || namesNoResource(call, action)) return { resources: ['*'] };
   const [service] = splitAction(action);
   const resolved = call.targets.length > 0 ? call.targets.map((t) => targetResources(source, fn, t, service, types, call)) : [undefined];
   if (resolved.every((r): r is Json[] => r !== undefined)) return { resources: resolved.flat() };
   const reason = call.targets.length === 0 ? 'the request does not name its resource where stackfix can read it' : 'its resource is not a construct or literal of this stack';
-  if (options.accountWildcards && singleAccountServices.has(service)) return { resources: types.map((t) => fillArn(service, t, undefined, call.explicitRegion)), note: `${reason}; ${service} acts only in this account` };
+  const pattern = options.accountWildcards ? accountPattern(action, call.explicitRegion) : undefined;
+  if (pattern) return { resources: pattern, note: `${reason}; ${service} acts only in this account` };
   return { resources: ['*'], note: reason };
 }
 
@@ -140,7 +139,7 @@ function targetResources(source: CdkSource, fn: CdkFunction, target: ValueSource
   if ('literal' in target) {
     const param = resourceParamsOf(service).find((p) => types.includes(p.type) || (p.type === 'bucket' && types.includes('object')));
     if (!param || param.form !== 'name') return undefined;
-    return types.filter((t) => t === param.type || (param.type === 'bucket' && t === 'object')).map((t) => fillArn(service, t, target.literal.replace(/\$\{/g, '${!'), call.explicitRegion));
+    return typesNamedBy(param, types).map((t) => fillArn(service, t, target.literal.replace(/\$\{/g, '${!'), call.explicitRegion));
   }
   if (!('env' in target)) return undefined;
   const value = environmentValue(source, fn, target.env);

@@ -2,7 +2,8 @@
  * Reads JavaScript/TypeScript Lambda code with TypeScript's parser: the AWS SDK calls it makes (v2
  * clients and DocumentClient, v3 commands, aggregated clients, lib-dynamodb, lib-storage), the request
  * parameter that names each call's resource, and the calls it cannot read (computed names, a client
- * handed to code we do not see). Follows relative imports.
+ * handed to code we do not see, or made where no variable holds it). Follows relative imports, and
+ * the clients a module exports are known under the names that import them.
  */
 import { ts } from 'ts-morph';
 import {
@@ -28,6 +29,9 @@ interface ClientRef {
   explicitRegion: boolean;
 }
 
+/** What a module read so far exports: its clients by export name (`default` too). */
+type ModuleExports = Map<string, Map<string, ClientRef>>;
+
 interface V3Name {
   client: SdkClient | undefined;
   pkg: string;
@@ -39,11 +43,11 @@ const NOT_OPERATIONS = new Set(['promise', 'send', 'config', 'on', 'destroy', 'm
 const SIGNED_URL_METHODS = new Set(['getSignedUrl', 'getSignedUrlPromise']);
 const REQUEST_METHODS = new Set(['makeRequest', 'makeUnauthenticatedRequest']);
 
-export function readJsCode(entry: string, text: string, read: ReadFile, out: CodeReading, seen = new Set<string>()): void {
-  if (seen.has(entry)) return;
-  seen.add(entry);
+export function readJsCode(entry: string, text: string, read: ReadFile, out: CodeReading, modules: ModuleExports = new Map()): void {
+  if (modules.has(entry)) return;
+  modules.set(entry, new Map());
   out.files.push(entry);
-  new JsFile(entry, text, read, out, seen).read();
+  new JsFile(entry, text, read, out, modules).read();
 }
 
 class JsFile {
@@ -60,7 +64,7 @@ class JsFile {
     private readonly text: string,
     private readonly readFile: ReadFile,
     private readonly out: CodeReading,
-    private readonly seen: Set<string>,
+    private readonly modules: ModuleExports,
   ) {
     const kind = /\.tsx?$/.test(path) ? ts.ScriptKind.TS : ts.ScriptKind.JS;
     this.sf = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, kind);
@@ -69,6 +73,7 @@ class JsFile {
   read(): void {
     this.walk(this.sf, (node) => this.collectImport(node));
     this.walk(this.sf, (node) => this.collectClient(node));
+    this.walk(this.sf, (node) => this.collectExport(node));
     this.walk(this.sf, (node) => this.collectCall(node));
     this.checkEscapes();
   }
@@ -84,13 +89,13 @@ class JsFile {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       const spec = node.moduleSpecifier.text;
       const clause = node.importClause;
-      this.onModule(spec, node);
+      const exported = this.onModule(spec, node);
       if (!clause) return;
-      if (clause.name) this.bindDefault(spec, clause.name.text);
+      if (clause.name) this.bindDefault(spec, clause.name.text, exported);
       const bindings = clause.namedBindings;
-      if (bindings && ts.isNamespaceImport(bindings)) this.bindNamespace(spec, bindings.name.text);
+      if (bindings && ts.isNamespaceImport(bindings)) this.bindNamespace(spec, bindings.name.text, exported);
       if (bindings && ts.isNamedImports(bindings)) {
-        for (const el of bindings.elements) this.bindNamed(spec, (el.propertyName ?? el.name).text, el.name.text);
+        for (const el of bindings.elements) this.bindNamed(spec, (el.propertyName ?? el.name).text, el.name.text, exported);
       }
       return;
     }
@@ -101,17 +106,23 @@ class JsFile {
         return;
       }
       const spec = arg.text;
-      this.onModule(spec, node);
-      const decl = node.parent;
+      const exported = this.onModule(spec, node);
+      const outer = outerOf(node);
+      // `const S3 = require('aws-sdk').S3`
+      const member = ts.isPropertyAccessExpression(outer.parent) && outer.parent.expression === outer ? outer.parent : undefined;
+      const decl = (member ?? outer).parent;
       if (ts.isVariableDeclaration(decl)) {
-        if (ts.isIdentifier(decl.name)) this.bindDefault(spec, decl.name.text);
+        if (member && ts.isIdentifier(decl.name)) this.bindNamed(spec, member.name.text, decl.name.text, exported);
+        else if (ts.isIdentifier(decl.name)) this.bindDefault(spec, decl.name.text, exported);
         else if (ts.isObjectBindingPattern(decl.name)) {
           for (const el of decl.name.elements) {
             if (!ts.isIdentifier(el.name)) continue;
             const imported = el.propertyName && ts.isIdentifier(el.propertyName) ? el.propertyName.text : el.name.text;
-            this.bindNamed(spec, imported, el.name.text);
+            this.bindNamed(spec, imported, el.name.text, exported);
           }
         }
+      } else if (!member && /^(aws-sdk|@aws-sdk\/)/.test(spec)) {
+        this.opaque(node, `loads ${spec} where no variable holds it; clients made from it are not visible`);
       }
     }
   }
@@ -120,17 +131,21 @@ class JsFile {
     return (ts.isIdentifier(node.expression) && node.expression.text === 'require') || node.expression.kind === ts.SyntaxKind.ImportKeyword;
   }
 
-  /** Relative modules are read too; libraries that call AWS themselves make the reading incomplete. */
-  private onModule(spec: string, node: ts.Node): void {
+  /**
+   * Relative modules are read too (their exported clients are returned); libraries that call AWS
+   * themselves make the reading incomplete.
+   */
+  private onModule(spec: string, node: ts.Node): Map<string, ClientRef> | undefined {
     if (spec.startsWith('.')) {
       const target = this.resolveRelative(spec);
       if (target === undefined) this.opaque(node, `imports ${spec}, which is not in the project`);
-      else readJsCode(target.path, target.text, this.readFile, this.out, this.seen);
-      return;
+      else readJsCode(target.path, target.text, this.readFile, this.out, this.modules);
+      return target && this.modules.get(target.path);
     }
     if (awsCallingLibraries.js.some((lib) => spec === lib || spec.startsWith(lib + '/'))) {
       this.opaque(node, `uses ${spec}, which calls AWS with the function's role in ways not visible here`);
     }
+    return undefined;
   }
 
   private resolveRelative(spec: string): { path: string; text: string } | undefined {
@@ -145,7 +160,9 @@ class JsFile {
     return undefined;
   }
 
-  private bindDefault(spec: string, local: string): void {
+  /** `import m from './m'` / `const m = require('./m')`: its default export, and `m.x` for the others. */
+  private bindDefault(spec: string, local: string, exported: Map<string, ClientRef> | undefined): void {
+    for (const [name, ref] of exported ?? []) this.clients.set(name === 'default' ? local : `${local}.${name}`, ref);
     if (spec === 'aws-sdk') this.v2Namespaces.add(local);
     else if (spec.startsWith('aws-sdk/clients/')) {
       const client = clientByV2(spec.slice('aws-sdk/clients/'.length));
@@ -153,12 +170,15 @@ class JsFile {
     } else if (spec.startsWith('@aws-sdk/')) this.bindNamespace(spec, local);
   }
 
-  private bindNamespace(spec: string, local: string): void {
+  private bindNamespace(spec: string, local: string, exported?: Map<string, ClientRef>): void {
+    for (const [name, ref] of exported ?? []) this.clients.set(`${local}.${name}`, ref);
     if (spec === 'aws-sdk') this.v2Namespaces.add(local);
     else if (spec.startsWith('@aws-sdk/')) this.v3Namespaces.set(local, { client: clientByV3Package(spec), pkg: spec, exported: '' });
   }
 
-  private bindNamed(spec: string, imported: string, local: string): void {
+  private bindNamed(spec: string, imported: string, local: string, exported: Map<string, ClientRef> | undefined): void {
+    const exportedClient = exported?.get(imported);
+    if (exportedClient) this.clients.set(local, exportedClient);
     if (spec === 'aws-sdk') {
       const client = clientByV2(imported);
       if (client) this.v2Classes.set(local, client);
@@ -177,6 +197,44 @@ class JsFile {
     if (!ref) return;
     const key = assignedName(node);
     if (key) this.clients.set(key, ref);
+    // Commands find a bare v3 client's calls wherever it goes; any other client must stay in sight.
+    else if (ref.kind !== 'v3Bare' && !isReceiver(node) && !isExported(node) && !this.isWrapped(node)) {
+      this.opaque(node, `makes a client for ${ref.client.iam} that no variable holds; calls made through it are not visible`);
+    }
+  }
+
+  /** `DynamoDBDocument.from(new DynamoDB())`: the client's calls are the document client's, which is read. */
+  private isWrapped(node: ts.Node): boolean {
+    const parent = node.parent;
+    return ts.isCallExpression(parent) && parent.arguments[0] === node && this.clientCreatedBy(parent) !== undefined;
+  }
+
+  /**
+   * What this module exports that is a client: `export const s3 = …`, `export { s3 }`,
+   * `export default s3`, `module.exports = { s3 }`, `exports.s3 = …`.
+   */
+  private collectExport(node: ts.Node): void {
+    const exports = this.modules.get(this.path)!;
+    const add = (name: string, value: ts.Expression | undefined) => {
+      const ref = value && this.clientOf(value);
+      if (ref) exports.set(name, ref);
+    };
+    if (ts.isVariableStatement(node) && node.modifiers?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword)) {
+      for (const decl of node.declarationList.declarations) if (ts.isIdentifier(decl.name)) add(decl.name.text, decl.name);
+    } else if (ts.isExportDeclaration(node) && !node.moduleSpecifier && node.exportClause && ts.isNamedExports(node.exportClause)) {
+      for (const el of node.exportClause.elements) add(el.name.text, el.propertyName ?? el.name);
+    } else if (ts.isExportAssignment(node)) {
+      add('default', node.expression);
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const name = exportTarget(node);
+      const value = unwrap(node.right);
+      if (name === 'default' && ts.isObjectLiteralExpression(value)) {
+        for (const prop of value.properties) {
+          if (ts.isShorthandPropertyAssignment(prop)) add(prop.name.text, prop.name);
+          else if (ts.isPropertyAssignment(prop)) add(propertyName(prop.name) ?? '', prop.initializer);
+        }
+      } else if (name) add(name, value);
+    }
   }
 
   /** The client a `new …(…)` or `X.from(…)` expression creates, if it is one. */
@@ -196,6 +254,9 @@ class JsFile {
         if (ts.isIdentifier(callee.expression)) {
           const ns = this.v3Namespaces.get(callee.expression.text);
           if (ns) return this.v3ClientRef({ ...ns, exported: callee.name.text }, explicitRegion);
+          // `import { DynamoDB } from 'aws-sdk'`: new DynamoDB.DocumentClient()
+          const v2 = this.v2Classes.get(callee.expression.text);
+          if (v2 && v2 !== 'DocumentClient' && v2.iam === 'dynamodb' && callee.name.text === 'DocumentClient') return { client: v2, kind: 'documentClient', explicitRegion };
         }
         return undefined;
       }
@@ -322,13 +383,16 @@ class JsFile {
    */
   private checkEscapes(): void {
     const tracked = new Set([...this.clients].filter(([, ref]) => ref.kind !== 'v3Bare').map(([key]) => key));
+    // `ctx.s3 = new S3()`, `import * as clients`: the object that holds a client takes it along.
+    const holders = new Map([...tracked].filter((key) => key.includes('.') && !key.startsWith('this.')).map((key) => [key.split('.')[0]!, key]));
     if (tracked.size === 0) return;
     this.walk(this.sf, (node) => {
       const key = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) ? keyOf(node) : undefined;
-      if (!key || !tracked.has(key)) return;
+      if (!key || !(tracked.has(key) || holders.has(key))) return;
       if (ts.isPropertyAccessExpression(node.parent) && node.parent.name === node) return; // the `s3` of `this.s3`
-      if (isHarmlessUse(node)) return;
-      this.opaque(node, `passes the ${key} client on; calls made through it elsewhere are not visible`);
+      if (isHarmlessUse(node) || this.isWrapped(node)) return;
+      const what = tracked.has(key) ? `the ${key} client` : `${key}, which holds the ${holders.get(key)} client,`;
+      this.opaque(node, `passes ${what} on; calls made through it elsewhere are not visible`);
     });
   }
 
@@ -518,27 +582,82 @@ function hasExplicitRegion(args: ts.NodeArray<ts.Expression> | undefined): boole
 
 /** `const s3 = new …` → `s3`; `this.s3 = new …` / `s3 = new …` → that; a class field `s3 = new …` → `this.s3`. */
 function assignedName(node: ts.Node): string | undefined {
-  const parent = node.parent;
+  const parent = outerOf(node).parent;
   if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
   if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return keyOf(parent.left);
   if (ts.isPropertyDeclaration(parent) && ts.isIdentifier(parent.name)) return `this.${parent.name.text}`;
   return undefined;
 }
 
+/** `s3`, `this.s3`, and `m.s3` (a client of an imported module, or one assigned to an object's property). */
 function keyOf(expr: ts.Expression): string | undefined {
   if (ts.isIdentifier(expr)) return expr.text;
   if (ts.isPropertyAccessExpression(expr) && expr.expression.kind === ts.SyntaxKind.ThisKeyword) return `this.${expr.name.text}`;
+  if (ts.isPropertyAccessExpression(expr) && ts.isIdentifier(expr.expression)) return `${expr.expression.text}.${expr.name.text}`;
   return undefined;
 }
 
-/** Uses of a client that keep it in this code: its declaration, assignment, member access. */
+/** `module.exports = …` → `default`; `module.exports.s3 = …` / `exports.s3 = …` → `s3`. */
+function exportTarget(node: ts.Node): string | undefined {
+  if (!ts.isBinaryExpression(node) || node.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return undefined;
+  const isModuleExports = (e: ts.Expression) => ts.isPropertyAccessExpression(e) && e.name.text === 'exports' && ts.isIdentifier(e.expression) && e.expression.text === 'module';
+  const left = node.left;
+  if (isModuleExports(left)) return 'default';
+  if (!ts.isPropertyAccessExpression(left)) return undefined;
+  const owner = left.expression;
+  return isModuleExports(owner) || (ts.isIdentifier(owner) && owner.text === 'exports') ? left.name.text : undefined;
+}
+
+/** `export default x`, `module.exports = x`, `exports.s3 = x`, `module.exports = { s3: x }`. */
+function isExported(node: ts.Node): boolean {
+  const parent = outerOf(node).parent;
+  if (ts.isExportAssignment(parent) || exportTarget(parent) !== undefined) return true;
+  const literal = ts.isShorthandPropertyAssignment(parent) || ts.isPropertyAssignment(parent) ? parent.parent : undefined;
+  return literal !== undefined && exportTarget(literal.parent) === 'default';
+}
+
+/** `new AWS.S3().getObject(…)`: the client is the receiver of a call right there. */
+function isReceiver(node: ts.Node): boolean {
+  const outer = outerOf(node);
+  const parent = outer.parent;
+  return (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === outer;
+}
+
+/** X-Ray's `captureAWS(require('aws-sdk'))` and `captureAWSClient(new S3())` return what they are given, traced. */
+const TRANSPARENT_CALLS = new Set(['captureAWS', 'captureAWSClient', 'captureAWSv3Client']);
+
+function isTransparentCall(node: ts.Node): node is ts.CallExpression {
+  if (!ts.isCallExpression(node) || node.arguments.length !== 1) return false;
+  const callee = node.expression;
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : '';
+  return TRANSPARENT_CALLS.has(name);
+}
+
+/** The outermost expression that is still this value: through parentheses, casts, `await` and X-Ray wrappers. */
+function outerOf(node: ts.Node): ts.Node {
+  let current = node;
+  for (;;) {
+    const parent = current.parent;
+    const same =
+      ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isNonNullExpression(parent) || ts.isAwaitExpression(parent) || (isTransparentCall(parent) && parent.arguments[0] === current);
+    if (!same) return current;
+    current = parent;
+  }
+}
+
+/**
+ * Uses of a client that keep it in this code: its declaration, assignment, member access, an import
+ * of it, an export of it (the modules that import it are read, and see it under their own names).
+ */
 function isHarmlessUse(node: ts.Node): boolean {
   const parent = node.parent;
   if (ts.isVariableDeclaration(parent) && parent.name === node) return true;
+  if (isTransparentCall(parent)) return isHarmlessUse(parent);
   if (ts.isBinaryExpression(parent) && parent.left === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return true;
   if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === node) return true;
   if (ts.isPropertyDeclaration(parent) || ts.isParameter(parent)) return true;
-  return false;
+  if (ts.isImportSpecifier(parent) || ts.isImportClause(parent) || ts.isNamespaceImport(parent) || (ts.isBindingElement(parent) && parent.name === node)) return true;
+  return ts.isExportSpecifier(parent) || isExported(node);
 }
 
 function envName(expr: ts.Expression): string | undefined {
@@ -554,6 +673,7 @@ function unwrap(expr: ts.Expression): ts.Expression {
   for (;;) {
     if (ts.isParenthesizedExpression(inner) || ts.isNonNullExpression(inner) || ts.isAsExpression(inner) || ts.isTypeAssertionExpression(inner) || ts.isSatisfiesExpression(inner)) inner = inner.expression;
     else if (ts.isAwaitExpression(inner)) inner = inner.expression;
+    else if (isTransparentCall(inner)) inner = inner.arguments[0]!;
     else return inner;
   }
 }

