@@ -44,10 +44,27 @@ export interface CodeReading {
 /** Reads one file's text; undefined when it is not in the project. Paths are relative to the template. */
 export type ReadFile = (path: string) => string | undefined;
 
+let lastText: string | undefined;
+let lastLineStarts: number[] = [];
+
+/**
+ * 1-based line of an offset. Readers ask this once per call they find, always of the file they are
+ * reading: the line starts of that file are computed once and searched, not rescanned per call.
+ */
 export function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+  if (text !== lastText) {
+    lastText = text;
+    lastLineStarts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lastLineStarts.push(i + 1);
+  }
+  let lo = 0;
+  let hi = lastLineStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (lastLineStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
 }
 
 export function oneLine(text: string, max = 80): string {
