@@ -116,9 +116,21 @@ function findNearestConfig(root: string, firstPath: string | undefined): string 
   return undefined;
 }
 
+/**
+ * Files above this size are not read: CloudFormation takes templates of at most 1 MB, and parsing takes
+ * about 100 times a file's size in memory (a 20 MB template: about 2 GB), so a huge data file named
+ * `.json` would exhaust the memory of the whole run.
+ */
+export const MAX_SOURCE_BYTES = 32 * 1024 * 1024;
+
 function readSource(absolute: string, file: string, errors: ErrorRecord[]): SourceText | undefined {
   let buffer: Buffer;
   try {
+    const size = statSync(absolute).size;
+    if (size > MAX_SOURCE_BYTES) {
+      errors.push(toErrorRecord(new StackfixError('input', `too large to read: ${size} bytes, more than ${MAX_SOURCE_BYTES} (CloudFormation takes templates of at most 1 MB)`, { file })));
+      return undefined;
+    }
     buffer = readFileSync(absolute);
   } catch (error) {
     errors.push(toErrorRecord(new StackfixError('input', `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file })));

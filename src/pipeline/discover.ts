@@ -68,6 +68,9 @@ export function discover(root: string, inputs: string[]): Discovered {
       }
     } else if (stat.isFile() && (explicit || isCandidate(real))) {
       files.add(real);
+    } else if (!stat.isFile() && explicit) {
+      // A FIFO would block the read forever, a device never ends: only regular files are read.
+      errors.push(toErrorRecord(new StackfixError('input', `cannot read ${rel(root, given)}: not a regular file`, { file: rel(root, given) })));
     }
   };
 

@@ -2,7 +2,7 @@
  * The only door transforms have to the disk: read-only, relative to the file being fixed, and closed
  * to anything outside the project root (symlinks included).
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import type { ProjectFiles } from '../transform.js';
 
@@ -17,12 +17,26 @@ export function resolveInside(root: string, baseDir: string, relativePath: strin
   if (relativePath.includes('\0')) return undefined;
   const target = path.resolve(baseDir, relativePath);
   if (!isInside(root, target)) return undefined;
+  // The deepest part of the path that exists must really be inside too: a file not created yet below
+  // a symlink to a folder outside the root would be written out there.
+  let existing = target;
+  while (!pathExists(existing)) existing = path.dirname(existing);
   try {
-    if (existsSync(target) && !isInside(root, realpathSync(target))) return undefined;
+    if (!isInside(root, realpathSync(existing))) return undefined;
   } catch {
-    return undefined;
+    return undefined; // a dangling symlink, a loop: not followed
   }
   return target;
+}
+
+/** Whether something (a symlink included, dangling or not) is at this path. */
+function pathExists(file: string): boolean {
+  try {
+    // No exception for the common "not there" answer: transforms ask about many files that do not exist.
+    return lstatSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false; // ENOTDIR: a file where a folder would be
+  }
 }
 
 export function projectFiles(root: string, baseDir: string, overlay?: Map<string, string>): ProjectFiles {

@@ -52,6 +52,8 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
     changed: false,
     created: [],
   };
+  // Neither a template nor claiming to be one (a data file, a config): not worth a parse, which for a big file is most of a run.
+  if (!source.body.includes('Resources') && !claimsToBeTemplate(source.body)) return undefined;
   let doc: CfnDocument;
   try {
     doc = CfnDocument.parse(source, { allowDuplicateKeys: env.allowDuplicateKeys });
@@ -75,6 +77,7 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
     let pass = 0;
     for (let applied = true; applied; ) {
       if (++pass > MAX_PASSES) throw new StackfixError('engine', `fixes did not converge after ${MAX_PASSES} passes`, { file: source.path });
+      log.startPass();
       applied = false;
       for (const { transform, options } of transforms) {
         if (!transform.cfn) continue;

@@ -40,10 +40,13 @@ export function validateTemplate(template: Template, options: ValidateOptions = 
   const resources = isPlainObject(template.Resources) ? template.Resources : {};
   const parameters = isPlainObject(template.Parameters) ? template.Parameters : {};
   const conditions = isPlainObject(template.Conditions) ? template.Conditions : {};
-  const sam = isSam(template, resources);
+  // Looked at only when a reference names nothing else: isSam reads every resource, and a fix's check
+  // (problemsIntroduced) looks at one resource of possibly thousands.
+  let sam: boolean | undefined;
 
   // SAM creates resources the template does not list (`ServerlessRestApi`, `<Function>Role`, …): references to them are fine.
-  const samGenerated = (id: string) => sam && /^(Serverless(Rest|Http)Api.*|.+(Role|Alias|Version|Stage|Url|Policy|Permission|Deployment.*))$/.test(id);
+  const samGenerated = (id: string) =>
+    /^(Serverless(Rest|Http)Api.*|.+(Role|Alias|Version|Stage|Url|Policy|Permission|Deployment.*))$/.test(id) && (sam ??= isSam(template, resources));
   const refTarget = (id: string) => PSEUDO_PARAMETERS.has(id) || id in parameters || id in resources || samGenerated(id);
 
   const checkReferences = (value: Json, at: string, locals: Set<string> = new Set()): void => {
@@ -92,8 +95,9 @@ export function validateTemplate(template: Template, options: ValidateOptions = 
     }
   };
 
-  for (const [id, resource] of Object.entries(resources)) {
-    if (options.resources && !options.resources.has(id)) continue;
+  const ids = options.resources ? [...options.resources].filter((id) => Object.hasOwn(resources, id)) : Object.keys(resources);
+  for (const id of ids) {
+    const resource = resources[id]!;
     const at = pointer('Resources', id);
     if (!isPlainObject(resource)) {
       report(at, 'a resource must be a mapping');

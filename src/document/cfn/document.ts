@@ -10,7 +10,7 @@ import fastJsonPatch, { type Operation } from 'fast-json-patch';
 
 // fast-json-patch is CommonJS: Node's ESM loader exposes its functions on the default export only.
 const { applyOperation } = fastJsonPatch;
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Parser, type CST, type Document, type Node } from 'yaml';
 import { engineError, inputError, StackfixError, type LinePos } from '../../errors.js';
 import { parsePointer } from '../pointer.js';
 import { detectEol, type SourceText } from '../source.js';
@@ -56,16 +56,29 @@ export class CfnDocument {
     const ast = parseDocument(source.body, {
       lineCounter,
       customTags: CFN_YAML_TAGS,
-      uniqueKeys: !options.allowDuplicateKeys,
+      // yaml's own duplicate-key check compares each key with every earlier one (quadratic: minutes on a
+      // 20 MB template); checkTree does it with a set, in the same pass as the alias checks.
+      uniqueKeys: false,
       prettyErrors: false,
       strict: false,
     });
     const fatal = ast.errors[0];
     if (fatal) {
+      if (fatal.code === 'RESOURCE_EXHAUSTION') {
+        // The parser ran out of stack: say how deep the text nests, where, deterministically.
+        const deepest = deepestCollection(source.body);
+        const pos = lineCounter.linePos(deepest.offset);
+        throw inputError(`invalid ${format.toUpperCase()}: nested ${deepest.depth} levels deep, too deep to parse`, source.path, { line: pos.line, column: pos.col });
+      }
       const pos = lineCounter.linePos(fatal.pos[0]);
-      const what = fatal.code === 'DUPLICATE_KEY' ? `${fatal.message} (set allowDuplicateKeys: true to let the last one win, as CloudFormation does)` : fatal.message;
-      throw inputError(`invalid ${format.toUpperCase()}: ${firstLine(what)}`, source.path, { line: pos.line, column: pos.col });
+      // yaml's own wording of this one speaks to programmers (use parseAllDocuments()).
+      const message = fatal.code === 'MULTIPLE_DOCS' ? 'a template is one YAML document; a second one starts here' : firstLine(fatal.message);
+      throw inputError(`invalid ${format.toUpperCase()}: ${message}`, source.path, { line: pos.line, column: pos.col });
     }
+    checkTree(ast, { allowDuplicateKeys: options.allowDuplicateKeys === true, fail: (offset, message) => {
+      const pos = lineCounter.linePos(offset);
+      throw inputError(`invalid ${format.toUpperCase()}: ${message}`, source.path, { line: pos.line, column: pos.col });
+    } });
     let view: Json;
     if (format === 'json') {
       try {
@@ -74,7 +87,9 @@ export class CfnDocument {
         // yaml accepted it (JSON with comments, say) but it is not JSON: say where JSON.parse stopped.
         const match = /position (\d+)/.exec(String(error));
         const pos = match ? lineCounter.linePos(Number(match[1])) : undefined;
-        throw inputError(`invalid JSON: ${(error as Error).message}`, source.path, pos ? { line: pos.line, column: pos.col } : undefined);
+        // The position is in line/column already; V8's own wording of it differs between Node versions.
+        const message = (error as Error).message.replace(/ at position \d+.*$/s, '');
+        throw inputError(`invalid JSON: ${message}`, source.path, pos ? { line: pos.line, column: pos.col } : undefined);
       }
     } else {
       view = viewOf(ast.contents, ast);
@@ -99,7 +114,8 @@ export class CfnDocument {
    */
   applyOps(ops: readonly Operation[]): void {
     let next: Json = this.current;
-    for (const op of ops) next = applyCopyOnWrite(next, op);
+    const fresh = new Set<object>();
+    for (const op of ops) next = applyCopyOnWrite(next, op, fresh);
     if (!isPlainObject(next)) throw new Error('an operation replaced the template with a non-object');
     this.current = next;
   }
@@ -170,8 +186,15 @@ export class CfnDocument {
 }
 
 /** Apply one operation without mutating anything reachable from `root`: containers on the path are copied. */
-function applyCopyOnWrite(root: Json, op: Operation): Json {
-  const copy = (value: Json): Json => (Array.isArray(value) ? value.slice() : isPlainObject(value) ? { ...value } : value);
+function applyCopyOnWrite(root: Json, op: Operation, fresh: Set<object>): Json {
+  // Containers copied by an earlier operation of the same fix are already this fix's own: copying them
+  // again would make a fix of n operations on a map of m keys cost n × m.
+  const copy = (value: Json): Json => {
+    if (value === null || typeof value !== 'object' || fresh.has(value)) return value;
+    const copied = Array.isArray(value) ? value.slice() : copyObject(value);
+    fresh.add(copied);
+    return copied;
+  };
   const newRoot = copy(root);
   const copyAlong = (path: string) => {
     const segments = parsePointer(path);
@@ -195,6 +218,21 @@ function applyCopyOnWrite(root: Json, op: Operation): Json {
   }
 }
 
+/**
+ * A shallow copy of a map: twice as fast as `{ ...value }` on the big maps (Resources with thousands of
+ * entries) that every fix copies. `__proto__` is defined, not assigned, so it stays an ordinary key.
+ */
+function copyObject(value: { [key: string]: Json }): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (key === '__proto__') Object.defineProperty(out, key, { value: value[key], enumerable: true, writable: true, configurable: true });
+    else out[key] = value[key]!;
+  }
+  return out;
+}
+
 function looksLikeJson(text: string): boolean {
   // YAML can start with a flow mapping too, but templates that do are JSON in practice.
   return /^\s*[{[]/.test(text);
@@ -210,6 +248,82 @@ function safeJsonParse(text: string): unknown {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/** Aliases may add at most this many nodes to what the text spells out (a "billion laughs" bomb adds billions). */
+export const MAX_ALIAS_EXPANSION = 1_000_000;
+
+/**
+ * One pass over the syntax tree, before the view is built from it: the first duplicate key (unless
+ * allowed), and aliases the view could not be built from: one with no anchor before it, one inside the
+ * node it names (endless), and aliases that expand to more than MAX_ALIAS_EXPANSION nodes. Sizes are
+ * counted per anchored node, never by expanding, so the check is linear in the text.
+ */
+function checkTree(ast: Document.Parsed, options: { allowDuplicateKeys: boolean; fail: (offset: number, message: string) => never }): void {
+  const { fail } = options;
+  const anchors = new Map<string, Node>();
+  const sizes = new Map<Node, number>();
+  const open = new Set<Node>();
+  let added = 0;
+  const walk = (node: unknown): number => {
+    if (!node || typeof node !== 'object') return 0;
+    if (isAlias(node)) {
+      const offset = node.range?.[0] ?? 0;
+      const target = anchors.get(node.source);
+      if (!target) return fail(offset, `alias *${node.source} has no anchor &${node.source} before it`);
+      if (open.has(target)) return fail(offset, `alias *${node.source} is inside the node it names, so it never ends`);
+      const size = sizes.get(target) ?? 1;
+      added += size;
+      if (added > MAX_ALIAS_EXPANSION) return fail(offset, `aliases expand to more than ${MAX_ALIAS_EXPANSION} nodes (an alias bomb?)`);
+      return size;
+    }
+    const anchored = (node as Node).anchor;
+    if (anchored) anchors.set(anchored, node as Node);
+    let size = 1;
+    // Only an anchored node can be named by an alias inside it.
+    if (anchored) open.add(node as Node);
+    if (isMap(node)) {
+      const seen = options.allowDuplicateKeys ? undefined : new Set<unknown>();
+      for (const pair of node.items) {
+        if (seen && isScalar(pair.key)) {
+          if (seen.has(pair.key.value)) {
+            return fail(pair.key.range?.[0] ?? 0, 'Map keys must be unique (set allowDuplicateKeys: true to let the last one win, as CloudFormation does)');
+          }
+          seen.add(pair.key.value);
+        }
+        size += walk(pair.key) + walk(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) size += walk(item);
+    }
+    if (anchored) {
+      open.delete(node as Node);
+      sizes.set(node as Node, size);
+    }
+    return size;
+  };
+  walk(ast.contents);
+}
+
+/** The deepest collection of a text the parser could not compose: its depth and where it starts (the first, when several are as deep). */
+function deepestCollection(text: string): { depth: number; offset: number } {
+  let deepest = { depth: 0, offset: 0 };
+  // The CST parser keeps its own stack, so it reads any depth; walk its tokens without recursion either.
+  const stack: Array<{ token: CST.Token | null | undefined; depth: number }> = [...new Parser().parse(text)].reverse().map((token) => ({ token, depth: 0 }));
+  for (let entry = stack.pop(); entry; entry = stack.pop()) {
+    const { token } = entry;
+    if (!token) continue;
+    let depth = entry.depth;
+    const children: Array<CST.Token | null | undefined> = [];
+    if (token.type === 'document') children.push(token.value);
+    else if (token.type === 'block-map' || token.type === 'block-seq' || token.type === 'flow-collection') {
+      depth++;
+      if (depth > deepest.depth) deepest = { depth, offset: token.offset };
+      for (const item of token.items) children.push('key' in item ? item.key : undefined, item.value);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push({ token: children[i], depth });
+  }
+  return deepest;
 }
 
 function duplicateKeyWarnings(ast: Document.Parsed, lines: LineCounter): string[] {

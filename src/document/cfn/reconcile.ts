@@ -110,9 +110,11 @@ class Reconciler {
     // Emptying a map, or removing and adding in one flow map (both at its end), re-writes the map whole.
     if (removed.length === pairs.length || (flow && removed.length > 0 && added.length > 0)) return whole();
     if (removed.length > 0 && !flow && !removed.every((p) => this.ownsLine(p.key as Node))) return whole();
+    // With duplicate keys (accepted on request) the view holds the last entry: only that one is edited.
+    const winner = new Map(pairs.map((pair) => [keyString(pair.key), pair]));
     for (const pair of pairs) {
       const key = keyString(pair.key);
-      if (key in after) this.node(pair.value as AnyNode, before[key] ?? null, after[key]!, { kind: 'pair', pair, map }, flow);
+      if (key in after && winner.get(key) === pair) this.node(pair.value as AnyNode, before[key] ?? null, after[key]!, { kind: 'pair', pair, map }, flow);
     }
     this.removeEntries(map, removed.map((pair) => pairs.indexOf(pair)), flow);
     if (added.length > 0) this.insertPairs(map, added.map((k) => [k, after[k]!] as [string, Json]), flow);
