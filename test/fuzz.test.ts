@@ -345,14 +345,7 @@ const generatedArb: fc.Arbitrary<Generated> = fc
  * below) and left out of the property so that it keeps checking everything else. Remove an entry when
  * its pinned case starts to pass.
  */
-const KNOWN_ISSUES: Array<{ title: string; matches: (finding: Finding, view: Template) => boolean }> = [
-  {
-    // transforms/ddb-pitr/cfn.ts adds /Resources/<id>/Properties/PointInTimeRecoverySpecification even
-    // when the table has no Properties map, so the add has no parent and fails (RFC 6902).
-    title: 'ddb-pitr: a table without Properties gets an add under a Properties that does not exist',
-    matches: (f, view) => f.transformId === 'ddb-pitr' && resourceOf(view, f.logicalId)?.Properties === undefined,
-  },
-];
+const KNOWN_ISSUES: Array<{ title: string; matches: (finding: Finding, view: Template) => boolean }> = [];
 
 function resourceOf(view: Template, id: string | undefined): { [key: string]: Json } | undefined {
   const resources = view.Resources;
@@ -374,9 +367,9 @@ function fileName(g: Generated): string {
   return g.style.format === 'json' ? 'template.json' : 'template.yaml';
 }
 
-describe('known issues found by the fuzzer (pinned: flip to `test` and drop the KNOWN_ISSUES entry once fixed)', () => {
+describe('issues the fuzzer found, fixed and pinned', () => {
   // Minimal counterexample, shrunk by hand from the one fast-check printed (FUZZ_RUNS=2000, seed -881146316).
-  test.fails(KNOWN_ISSUES[0]!.title, async () => {
+  test('ddb-pitr: a table without Properties gets a Properties map with the specification', async () => {
     const text = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Table:\n    Type: AWS::DynamoDB::Table\n';
     const root = realpathSync(mkdtempSync(path.join(os.tmpdir(), 'stackfix-fuzz-')));
     roots.push(root);

@@ -59,7 +59,13 @@ function asReport(finding: CfnFindingInput, messageId: string, reason: string): 
 }
 
 function tableFinding(template: Template, resource: ResourceRef): CfnFindingInput | undefined {
-  return specFinding(template, resource.properties, ['Resources', resource.logicalId, 'Properties'], `${resource.type} ${resource.logicalId}`);
+  const where = `${resource.type} ${resource.logicalId}`;
+  if (resource.resource.Properties === undefined) {
+    // No Properties map to add to (RFC 6902 add needs the parent): create it with the specification.
+    const path = pointer('Resources', resource.logicalId, 'Properties');
+    return { pointer: resource.pointer, messageId: 'pitrMissing', message: missingMessage(where), fix: [{ op: 'add', path, value: { [SPEC]: ENABLED_SPEC } }] };
+  }
+  return specFinding(template, resource.properties, ['Resources', resource.logicalId, 'Properties'], where);
 }
 
 function replicaFindings(template: Template, resource: ResourceRef): CfnFindingInput[] {
