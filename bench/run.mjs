@@ -2,7 +2,7 @@
 //
 //   corpus    stackfix (all transforms, dry run) over the corpus vs the bare `yaml` parse + print of the
 //             same files: total (median of BENCH_ROUNDS rounds), ratio, per-template median
-//   scaling   1, 10, 100 and 1,000 templates (copies of corpus templates) in a fresh process each:
+//   scaling   1, 10, 100 and 1,000 templates (copies of corpus templates) in a process each:
 //             time, time per template, growth against linear, peak memory; the floor alongside
 //   cdk       a CDK app of 20 stacks (Table, Function, RestApi, Bucket, Key) vs the ts-morph floor:
 //             an in-memory project with the 20 files added, as src/document/cdk/load.ts makes it
@@ -44,11 +44,20 @@ async function stackfix(root) {
   return fix({ root, configFile: false, allowDuplicateKeys: true });
 }
 
-/** `count` templates: copies of the corpus templates, round robin, each in a folder of its own (extracted code must not collide). */
+/**
+ * The corpus template the i-th of `count` copies is: round robin over the corpus, and for fewer than a
+ * corpus' worth, spread over it (1 copy: the middle one), so that small counts are not just its first files.
+ */
+function pick(i, count) {
+  const n = corpusFiles.length;
+  return corpusFiles[count < n ? Math.floor(((i + 0.5) * n) / count) : i % n];
+}
+
+/** `count` templates: copies of corpus templates (see pick), each in a folder of its own (extracted code must not collide). */
 function writeCopies(count) {
   const dir = mkdtempSync(path.join(os.tmpdir(), `stackfix-bench-${count}-`));
   for (let i = 0; i < count; i++) {
-    const name = corpusFiles[i % corpusFiles.length];
+    const name = pick(i, count);
     mkdirSync(path.join(dir, `t${i}`));
     writeFileSync(path.join(dir, `t${i}`, name), readFileSync(path.join(corpusDir, name)));
   }
@@ -171,45 +180,64 @@ function liveMiB() {
 }
 
 const scenarios = {
+  /** The floor alone: its own process, for its peak memory. */
   async 'corpus-floor'() {
     const texts = corpusFiles.map((f) => readFileSync(path.join(corpusDir, f), 'utf8'));
     const ms = await time(() => yamlFloor(texts), rounds);
-    const perFile = {};
-    texts.forEach((text, i) => {
-      const samples = [];
-      for (let r = 0; r < rounds; r++) {
-        const start = performance.now();
-        yamlFloor([text]);
-        samples.push(performance.now() - start);
-      }
-      perFile[corpusFiles[i]] = median(samples);
-    });
-    return { ms, perTemplateMedian: median(Object.values(perFile)), perFile, peak: peakMiB() };
+    return { ms, peak: peakMiB() };
   },
+  /**
+   * stackfix, with the floor timed in the same process round by round (interleaved), so that whatever
+   * else the machine does weighs on both alike: the ratio is the median of the per-round ratios.
+   */
   async 'corpus-stackfix'() {
-    const ms = await time(() => stackfix(corpusDir), rounds);
-    // Per template: the pipeline on that template alone (runFile, as fix() calls it), median over rounds.
+    const texts = corpusFiles.map((f) => readFileSync(path.join(corpusDir, f), 'utf8'));
     const { prepareTransforms } = await import('../build/src/pipeline/prepare.js');
     const { runFile } = await import('../build/src/pipeline/run-file.js');
     const { toSourceText } = await import('../build/src/document/source.js');
+    const clock = async (fn) => {
+      const start = performance.now();
+      await fn();
+      return performance.now() - start;
+    };
+    await stackfix(corpusDir); // warm up
+    yamlFloor(texts);
+    const totals = { floor: [], stackfix: [], ratio: [] };
+    for (let i = 0; i < rounds; i++) {
+      const f = await clock(() => yamlFloor(texts));
+      const s = await clock(() => stackfix(corpusDir));
+      totals.floor.push(f);
+      totals.stackfix.push(s);
+      totals.ratio.push(s / f);
+    }
+    // Per template: the pipeline on that template alone (runFile, as fix() calls it) against the floor on it, interleaved.
     const transforms = await prepareTransforms({});
     const env = { root: realpathSync(corpusDir), allowDuplicateKeys: true };
-    const medians = {};
-    for (const file of corpusFiles) {
-      const source = toSourceText(file, readFileSync(path.join(corpusDir, file), 'utf8'));
-      const samples = [];
-      for (let i = 0; i < rounds; i++) {
-        const start = performance.now();
-        await runFile([source], transforms, env);
-        samples.push(performance.now() - start);
+    const perTemplate = { floor: [], stackfix: [], ratio: [] };
+    for (const [i, file] of corpusFiles.entries()) {
+      const source = toSourceText(file, texts[i]);
+      const f = [];
+      const s = [];
+      for (let r = 0; r < rounds; r++) {
+        f.push(await clock(() => yamlFloor([texts[i]])));
+        s.push(await clock(() => runFile([source], transforms, env)));
       }
-      medians[file] = median(samples);
+      perTemplate.floor.push(median(f));
+      perTemplate.stackfix.push(median(s));
+      perTemplate.ratio.push(median(s) / median(f));
     }
     const run = await stackfix(corpusDir);
-    return { ms, perTemplateMedian: median(Object.values(medians)), perFile: medians, summary: run.summary, peak: peakMiB() };
+    return {
+      floorMs: median(totals.floor),
+      ms: median(totals.stackfix),
+      ratio: median(totals.ratio),
+      perTemplate: { floor: median(perTemplate.floor), stackfix: median(perTemplate.stackfix), ratio: median(perTemplate.ratio) },
+      summary: run.summary,
+      peak: peakMiB(),
+    };
   },
   async 'scale-floor'(count) {
-    const texts = Array.from({ length: count }, (_, i) => readFileSync(path.join(corpusDir, corpusFiles[i % corpusFiles.length]), 'utf8'));
+    const texts = Array.from({ length: count }, (_, i) => readFileSync(path.join(corpusDir, pick(i, count)), 'utf8'));
     yamlFloor(corpusFiles.map((f) => readFileSync(path.join(corpusDir, f), 'utf8'))); // warm up (JIT)
     const ms = await timeFor(count, () => yamlFloor(texts));
     return { ms, peak: peakMiB(), live: liveMiB() };
@@ -271,13 +299,13 @@ console.log(`node ${process.version}, ${os.cpus().length} cpus; corpus: ${corpus
 
 const floor = inChild('corpus-floor');
 const sf = inChild('corpus-stackfix');
-console.log('\n## corpus: stackfix (all transforms, dry run) vs yaml parse+print\n');
+console.log('\n## corpus: stackfix (all transforms, dry run) vs yaml parse+print (timed interleaved, in one process)\n');
 console.log(
   table(
     ['', 'floor', 'stackfix', 'ratio', 'target'],
     [
-      ['total', fmt(floor.ms), fmt(sf.ms), `${(sf.ms / floor.ms).toFixed(2)}x`, '<= 1.5x'],
-      ['per-template median', fmt(floor.perTemplateMedian), fmt(sf.perTemplateMedian), `${(sf.perTemplateMedian / floor.perTemplateMedian).toFixed(2)}x`, ''],
+      ['total', fmt(sf.floorMs), fmt(sf.ms), `${sf.ratio.toFixed(2)}x`, '<= 1.5x'],
+      ['per-template median', fmt(sf.perTemplate.floor), fmt(sf.perTemplate.stackfix), `${sf.perTemplate.ratio.toFixed(2)}x`, ''],
       ['peak RSS (process)', mib(floor.peak), mib(sf.peak), '', ''],
     ],
   ),
