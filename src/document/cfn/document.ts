@@ -15,8 +15,9 @@ import { engineError, inputError, StackfixError, type LinePos } from '../../erro
 import { parsePointer } from '../pointer.js';
 import { detectEol, type SourceText } from '../source.js';
 import { CFN_YAML_TAGS, longFormOfTag } from './intrinsics.js';
-import { deepEqual, isPlainObject } from './json.js';
+import { isPlainObject } from './json.js';
 import { applyEdits, reconcile } from './reconcile.js';
+import { printedMeans } from './verify-print.js';
 import { detectJsonStyle, detectYamlStyle, LineIndex, type JsonStyle, type YamlStyle } from './style.js';
 import { keyString, viewOf, type Json } from './view.js';
 
@@ -41,6 +42,7 @@ export class CfnDocument {
     view: Template,
     format: 'yaml' | 'json',
     warnings: string[],
+    private readonly hasAliases: boolean,
   ) {
     this.format = format;
     this.original = view;
@@ -75,7 +77,7 @@ export class CfnDocument {
       const message = fatal.code === 'MULTIPLE_DOCS' ? 'a template is one YAML document; a second one starts here' : firstLine(fatal.message);
       throw inputError(`invalid ${format.toUpperCase()}: ${message}`, source.path, { line: pos.line, column: pos.col });
     }
-    checkTree(ast, { allowDuplicateKeys: options.allowDuplicateKeys === true, fail: (offset, message) => {
+    const { hasAliases } = checkTree(ast, { allowDuplicateKeys: options.allowDuplicateKeys === true, fail: (offset, message) => {
       const pos = lineCounter.linePos(offset);
       throw inputError(`invalid ${format.toUpperCase()}: ${message}`, source.path, { line: pos.line, column: pos.col });
     } });
@@ -97,7 +99,7 @@ export class CfnDocument {
     if (!isPlainObject(view)) throw inputError('not a CloudFormation template: the top level is not a mapping', source.path);
     const warnings = ast.warnings.filter((w) => w.code !== 'TAG_RESOLVE_FAILED').map((w) => firstLine(w.message));
     if (options.allowDuplicateKeys) warnings.push(...duplicateKeyWarnings(ast, lineCounter));
-    return new CfnDocument(source, ast, view, format, warnings);
+    return new CfnDocument(source, ast, view, format, warnings, hasAliases);
   }
 
   get template(): Template {
@@ -141,13 +143,14 @@ export class CfnDocument {
     return text;
   }
 
-  /** Re-read what print() produced: it must parse cleanly and mean exactly the new view. */
+  /** Re-read what print() produced: it must parse cleanly and mean exactly the new view (see verify-print.ts). */
   private verify(text: string): void {
-    const reparsed = parseDocument(text, { uniqueKeys: false, strict: false, customTags: CFN_YAML_TAGS });
-    const problem = reparsed.errors[0];
-    if (problem) throw engineError(`a fix produced unparsable text (${firstLine(problem.message)}); nothing was written`, this.source.path);
-    const view = this.format === 'json' ? safeJsonParse(text) : viewOf(reparsed.contents, reparsed);
-    if (!deepEqual(view, this.current)) {
+    const original = { text: this.source.body, ast: this.ast, view: this.original, hasAliases: this.hasAliases };
+    const verdict = printedMeans(text, this.current, original, this.format);
+    if (!verdict.ok && verdict.parseError !== undefined) {
+      throw engineError(`a fix produced unparsable text (${firstLine(verdict.parseError)}); nothing was written`, this.source.path);
+    }
+    if (!verdict.ok) {
       throw engineError('a fix could not be printed faithfully (the printed text reads differently); nothing was written', this.source.path);
     }
     if (this.source.eol === '\r\n' && detectEol(text) !== '\r\n') throw engineError('a fix changed the line endings', this.source.path);
@@ -238,14 +241,6 @@ function looksLikeJson(text: string): boolean {
   return /^\s*[{[]/.test(text);
 }
 
-function safeJsonParse(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function firstLine(message: string): string {
   return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
 }
@@ -259,15 +254,17 @@ export const MAX_ALIAS_EXPANSION = 1_000_000;
  * node it names (endless), and aliases that expand to more than MAX_ALIAS_EXPANSION nodes. Sizes are
  * counted per anchored node, never by expanding, so the check is linear in the text.
  */
-function checkTree(ast: Document.Parsed, options: { allowDuplicateKeys: boolean; fail: (offset: number, message: string) => never }): void {
+function checkTree(ast: Document.Parsed, options: { allowDuplicateKeys: boolean; fail: (offset: number, message: string) => never }): { hasAliases: boolean } {
   const { fail } = options;
   const anchors = new Map<string, Node>();
   const sizes = new Map<Node, number>();
   const open = new Set<Node>();
   let added = 0;
+  let hasAliases = false;
   const walk = (node: unknown): number => {
     if (!node || typeof node !== 'object') return 0;
     if (isAlias(node)) {
+      hasAliases = true;
       const offset = node.range?.[0] ?? 0;
       const target = anchors.get(node.source);
       if (!target) return fail(offset, `alias *${node.source} has no anchor &${node.source} before it`);
@@ -303,6 +300,7 @@ function checkTree(ast: Document.Parsed, options: { allowDuplicateKeys: boolean;
     return size;
   };
   walk(ast.contents);
+  return { hasAliases };
 }
 
 /** The deepest collection of a text the parser could not compose: its depth and where it starts (the first, when several are as deep). */
