@@ -14,7 +14,6 @@ import { summarize, type FileResult, type RunResult } from './pipeline/result.js
 import { CDK_EXTENSIONS, runFile } from './pipeline/run-file.js';
 import { writeResults } from './pipeline/write.js';
 import type { Transform } from './transform.js';
-import { verifyCdkResults } from './verify/cdk-compile.js';
 
 export interface FixOptions extends StackfixConfig {
   /** The project root: nothing outside it is read or written. Default: the current directory. */
@@ -67,7 +66,11 @@ export async function fix(options: FixOptions = {}): Promise<RunResult> {
     options.onProgress?.(done, total, cdkSources[cdkSources.length - 1]!.path);
   }
 
-  if (options.verify) verifyCdkResults(root, files);
+  if (options.verify && files.some((file) => file.kind === 'cdk' && file.changed)) {
+    // The type-check brings ts-morph and the project's types: loaded only when a patched CDK file needs it.
+    const { verifyCdkResults } = await import('./verify/cdk-compile.js');
+    verifyCdkResults(root, files);
+  }
   files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   if (options.write) writeResults(root, files);
   return { root, files, errors, summary: summarize(files, errors) };

@@ -10,7 +10,9 @@ export { renderJson } from './report/json.js';
 export { renderSarif, toSarif, type SarifOptions } from './report/sarif.js';
 export { renderText } from './report/text.js';
 export {
+  cdkHalfOf,
   defineTransform,
+  hasCdkHalf,
   TRANSFORM_IDS,
   type CdkContext,
   type CdkFindingInput,

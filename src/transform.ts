@@ -118,6 +118,23 @@ export interface Transform<O = any> {
   meta: TransformMeta;
   cfn?: CfnHalf<O>;
   cdk?: CdkHalf<O>;
+  /**
+   * The CDK half, imported when first needed instead of given as `cdk`: the pipeline calls this when a
+   * run has a CDK file to fix, so that a run on templates only never loads ts-morph (about 70 MiB and a
+   * second of startup). The built-in transforms use it: `loadCdk: async () => (await import('./cdk.js')).cdk`.
+   * When both are given, `cdk` is used.
+   */
+  loadCdk?: () => Promise<CdkHalf<O>>;
+}
+
+/** Does the transform fix CDK code (given directly or loaded on demand)? */
+export function hasCdkHalf(transform: Transform): boolean {
+  return transform.cdk !== undefined || transform.loadCdk !== undefined;
+}
+
+/** The transform's CDK half, loading it if it is loaded on demand; undefined when it has none. */
+export async function cdkHalfOf<O>(transform: Transform<O>): Promise<CdkHalf<O> | undefined> {
+  return transform.cdk ?? (await transform.loadCdk?.());
 }
 
 /** Identity, for type inference of options from the meta. */

@@ -13,6 +13,7 @@ import { prepareTransforms } from '../pipeline/prepare.js';
 import { renderJson } from '../report/json.js';
 import { renderSarif } from '../report/sarif.js';
 import { renderText } from '../report/text.js';
+import { hasCdkHalf, type Transform } from '../transform.js';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -147,10 +148,10 @@ export function parseOptionFlags(flags: string[]): Record<string, Record<string,
   return out;
 }
 
-function listTransforms(transforms: Array<{ meta: import('../transform.js').TransformMeta; cfn?: unknown; cdk?: unknown }>): string {
+function listTransforms(transforms: Transform[]): string {
   const lines: string[] = [];
   for (const t of transforms) {
-    const halves = [t.cfn ? 'CloudFormation' : '', t.cdk ? 'CDK' : ''].filter(Boolean).join(' + ');
+    const halves = [t.cfn ? 'CloudFormation' : '', hasCdkHalf(t) ? 'CDK' : ''].filter(Boolean).join(' + ');
     lines.push(`${t.meta.id}  ${t.meta.title}${halves ? `  [${halves}]` : ''}`);
     if (t.meta.failure) lines.push(`    failure: ${t.meta.failure}`);
     for (const [name, spec] of Object.entries(t.meta.options)) {

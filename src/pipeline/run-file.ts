@@ -1,7 +1,7 @@
 /** Dispatch sources to the template runner or the CDK runner by what they are. */
+import { isCdkFile } from '../document/cdk/is-cdk-file.js';
 import type { SourceText } from '../document/source.js';
 import type { FileResult } from './result.js';
-import { runCdk } from './run-cdk.js';
 import { runTemplate } from './run-cfn.js';
 import type { PreparedTransform, RunEnv } from './types.js';
 
@@ -14,12 +14,17 @@ export async function runFile(sources: SourceText[], transforms: PreparedTransfo
   const cdk: SourceText[] = [];
   for (const source of sources) {
     if (CDK_EXTENSIONS.some((ext) => source.path.endsWith(ext))) {
-      cdk.push(source);
+      // A .ts file that does not import the CDK (a Lambda handler, say) is not fixed, nor reported.
+      if (isCdkFile(source.body)) cdk.push(source);
       continue;
     }
     const result = runTemplate(source, transforms, env);
     if (result) out.push(result);
   }
-  out.push(...runCdk(cdk, transforms, env));
+  if (cdk.length > 0) {
+    // The CDK runner brings ts-morph (about 70 MiB, a second to load): only a run with CDK code pays for it.
+    const { runCdk } = await import('./run-cdk.js');
+    out.push(...(await runCdk(cdk, transforms, env)));
+  }
   return out;
 }

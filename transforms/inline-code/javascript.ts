@@ -3,7 +3,7 @@
  * template strings, which a hand-written lexer would get wrong): where each substituted value
  * stands, the rewrite that reads it from `process.env`, ES module detection, and `cfn-response`.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../_shared/typescript.js';
 import { lineOf } from './python.js';
 import { applyEdits, markerHits, type CodeRewrite, type Edit, type MarkedCode } from './marked-code.js';
 
@@ -66,12 +66,15 @@ function tokenAt(tree: ts.SourceFile, offset: number): ts.Node | undefined {
   }
 }
 
-const TEMPLATE_TEXT = new Set([ts.SyntaxKind.NoSubstitutionTemplateLiteral, ts.SyntaxKind.TemplateHead, ts.SyntaxKind.TemplateMiddle, ts.SyntaxKind.TemplateTail]);
+/** Text of a template literal: `…`, or its head, middle or tail around `${}`. */
+function isTemplateText(node: ts.Node): boolean {
+  return ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node);
+}
 
 function literalProblem(token: ts.Node, marked: MarkedCode, at: number): string | undefined {
   const written = marked.placeholders.find((_, i) => marked.text.startsWith(marked.markerOf(i), at))?.written;
   const where = `line ${lineOf(marked.text, at)}`;
-  if (!ts.isStringLiteral(token) && !TEMPLATE_TEXT.has(token.kind)) {
+  if (!ts.isStringLiteral(token) && !isTemplateText(token)) {
     return `${written} is used as JavaScript code (${where}), not inside a string, so it cannot be read from an environment variable without changing what the code does`;
   }
   let backslashes = 0;
@@ -81,7 +84,7 @@ function literalProblem(token: ts.Node, marked: MarkedCode, at: number): string 
   if (ts.isImportDeclaration(parent) || ts.isExportDeclaration(parent) || ts.isExternalModuleReference(parent) || (ts.isCallExpression(parent) && parent.expression.kind === ts.SyntaxKind.ImportKeyword)) {
     return `${written} is part of a module name (${where}), which must be a literal`;
   }
-  if (TEMPLATE_TEXT.has(token.kind) && isTagged(token)) return `${written} is in a tagged template (${where}), whose tag sees the text and the values apart`;
+  if (isTemplateText(token) && isTagged(token)) return `${written} is in a tagged template (${where}), whose tag sees the text and the values apart`;
   if (ts.isStringLiteral(token) && !ts.isPropertyAssignment(parent) && (parent as { name?: ts.Node }).name === token) {
     return `${written} is part of a declared name (${where})`;
   }
@@ -102,7 +105,7 @@ function literalEdit(token: ts.Node, hits: Array<{ at: number; index: number }>,
   const start = token.getStart();
   const end = token.getEnd();
   const access = (index: number) => `process.env.${marked.names[index]}`;
-  if (TEMPLATE_TEXT.has(token.kind)) {
+  if (isTemplateText(token)) {
     // Template text takes the value in place: `a ${X} b` → `a ${process.env.X} b`.
     let text = '';
     let cursor = start;

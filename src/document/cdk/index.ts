@@ -6,5 +6,6 @@
  */
 export type { CdkReference, CdkStyle, CdkVersion, ConstructCall } from './types.js';
 export { CdkSource, type CdkSourceOptions } from './source.js';
-export { isCdkFile, loadCdkSources, type LoadCdkOptions } from './load.js';
+export { isCdkFile } from './is-cdk-file.js';
+export { loadCdkSources, type LoadCdkOptions } from './load.js';
 export { rangeFloor, readCdkVersion, versionAtLeast, type ReadFile } from './version.js';

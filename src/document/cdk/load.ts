@@ -19,7 +19,7 @@ export interface LoadCdkOptions {
 /**
  * One `CdkSource` per file, in order. `path` is relative to the project root, with `/`; `text` is
  * the file's text without a byte order mark (`SourceText.body`). Every file is loaded as given;
- * callers pick CDK files with {@link isCdkFile}.
+ * callers pick CDK files with `isCdkFile` (./is-cdk-file.ts).
  */
 export function loadCdkSources(files: Array<{ path: string; text: string }>, options: LoadCdkOptions): CdkSource[] {
   const project = new Project({
@@ -39,18 +39,4 @@ export function loadCdkSources(files: Array<{ path: string; text: string }>, opt
     const file = project.createSourceFile(`/${normal.replace(/^\//, '')}`, text, { overwrite: true });
     return new CdkSource(file, { path: normal, version: versionFor(dirnameOf(normal)) });
   });
-}
-
-const CDK_SPECIFIER = String.raw`['"](?:aws-cdk-lib(?:/[^'"]*)?|@aws-cdk/[^'"]+)['"]`;
-const CDK_IMPORT = new RegExp(
-  String.raw`(?:\bfrom\s*|\bimport\s*|\brequire\s*\(\s*|\bimport\s*\(\s*)${CDK_SPECIFIER}`,
-);
-
-/**
- * True when the text imports aws-cdk-lib (or a subpath of it) or an `@aws-cdk/*` package, by
- * `import`, `export … from`, `import x = require()`, `require()` or `import()`. `constructs` alone
- * does not make a CDK file.
- */
-export function isCdkFile(text: string): boolean {
-  return CDK_IMPORT.test(text);
 }

@@ -5,7 +5,7 @@
  * handed to code we do not see, or made where no variable holds it). Follows relative imports, and
  * the clients a module exports are known under the names that import them.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../../_shared/typescript.js';
 import {
   actionsForOperation,
   awsCallingLibraries,
