@@ -22,11 +22,13 @@
  * path can only say "proven"; every doubt, and every failure, is decided by the full re-parse.
  */
 import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
-import { CFN_YAML_TAGS } from './intrinsics.js';
+import { CFN_YAML_SCHEMA, CFN_YAML_TAGS } from './intrinsics.js';
 import { deepEqual, isPlainObject } from './json.js';
 import { keyString, viewOf, type Json } from './view.js';
 
 const PARSE_OPTIONS = { uniqueKeys: false, strict: false, customTags: CFN_YAML_TAGS } as const;
+/** Pieces never hold a directive (a line starting with `%` is never cut as an entry): the prebuilt schema applies. */
+const PIECE_OPTIONS = { uniqueKeys: false, strict: false, schema: CFN_YAML_SCHEMA } as const;
 
 export interface PrintedOriginal {
   text: string;
@@ -101,13 +103,26 @@ function meaningOfMap(text: string, body: Chunk, column: number, before: Origina
   const chunks = cutAtColumn(text, column, body.start, body.end);
   if (!chunks || chunks.length === 0) return undefined;
   const out: { [key: string]: Json } = {};
+  // Consecutive entries that can only be proven by parsing them are parsed together: one parse per run.
+  let run: Chunk[] = [];
+  const flush = (): boolean => {
+    if (run.length === 0) return true;
+    const meanings = parseEntries(text, run, column);
+    run = [];
+    if (!meanings) return false;
+    for (const [key, value] of meanings) set(out, key, value);
+    return true;
+  };
   for (const chunk of chunks) {
-    const piece = text.slice(chunk.start, chunk.end);
-    const meaning = before.byText.get(piece) ?? meaningOfChangedMapEntry(text, chunk, column, before, original) ?? parsePiece(piece);
-    if (!meaning) return undefined;
+    const meaning = before.byText.get(text.slice(chunk.start, chunk.end)) ?? meaningOfChangedMapEntry(text, chunk, column, before, original);
+    if (!meaning) {
+      run.push(chunk);
+      continue;
+    }
+    if (!flush()) return undefined;
     set(out, meaning[0], meaning[1]);
   }
-  return out;
+  return flush() ? out : undefined;
 }
 
 /** A changed entry with the first line of an original entry whose value is a block mapping: go down into it. */
@@ -224,17 +239,23 @@ function nextLine(text: string, line: number): number {
 }
 
 /**
- * Parse one entry on its own, indentation included (a block mapping may start indented, and an explicit
- * block scalar indentation counts from it): it must be a block mapping of exactly one entry.
+ * Parse consecutive entries on their own, indentation included (a block mapping may start indented, and
+ * an explicit block scalar indentation counts from it): a block mapping whose entries start exactly where
+ * the cut saw them.
  */
-function parsePiece(piece: string): Meaning | undefined {
-  const doc = parseDocument(piece, PARSE_OPTIONS);
+function parseEntries(text: string, chunks: Chunk[], column: number): Meaning[] | undefined {
+  const base = chunks[0]!.start;
+  const doc = parseDocument(text.slice(base, chunks[chunks.length - 1]!.end), PIECE_OPTIONS);
   if (doc.errors.length > 0) return undefined;
   const root = doc.contents;
-  if (!isMap(root) || root.flow || root.tag || root.anchor || root.items.length !== 1) return undefined;
-  const pair = root.items[0]!;
-  if (!isScalar(pair.key) || pair.key.tag || pair.key.anchor) return undefined;
-  return [keyString(pair.key), viewOf(pair.value, doc)];
+  if (!isMap(root) || root.flow || root.tag || root.anchor || root.items.length !== chunks.length) return undefined;
+  const meanings: Meaning[] = [];
+  for (let i = 0; i < chunks.length; i++) {
+    const { key, value } = root.items[i]!;
+    if (!isScalar(key) || key.tag || key.anchor || key.range?.[0] !== chunks[i]!.start - base + column) return undefined;
+    meanings.push([keyString(key), viewOf(value, doc)]);
+  }
+  return meanings;
 }
 
 /** Last one wins, as in the view; `__proto__` stays an ordinary key. */
