@@ -170,8 +170,23 @@ export function cfnResourceInfo(type: string): CfnResourceInfo | undefined {
 /** Does the IAM action pattern (`s3:Get*`, `*`, `sqs:SendMessage`) match the action? Case-insensitive, as IAM. */
 export function actionMatches(pattern: string, action: string): boolean {
   if (pattern === '*') return true;
-  const re = new RegExp('^' + pattern.split('*').map(escapeRegExp).join('.*').replace(/\?/g, '.') + '$', 'i');
-  return re.test(action);
+  return patternRegExp(pattern).test(action);
+}
+
+/**
+ * Patterns compiled once: choosing grants tries every subset of a construct's grant methods and
+ * expands their patterns over a whole service each time. Patterns come from the reference data and
+ * the code being fixed, so the cache stays small.
+ */
+const compiledPatterns = new Map<string, RegExp>();
+
+function patternRegExp(pattern: string): RegExp {
+  let re = compiledPatterns.get(pattern);
+  if (!re) {
+    re = new RegExp('^' + pattern.split('*').map(escapeRegExp).join('.*').replace(/\?/g, '.') + '$', 'i');
+    compiledPatterns.set(pattern, re);
+  }
+  return re;
 }
 
 /** Does the pattern match some action that takes a resource type (IAM can scope it)? */
@@ -183,15 +198,19 @@ export function patternHasResourceLevel(pattern: string): boolean {
   return Object.entries(data.actions).some(([name, types]) => types.length > 0 && actionMatches(pattern, `${service}:${name}`));
 }
 
-/** The actions of the reference a pattern stands for (for comparing against SAM templates). */
-export function expandPattern(pattern: string): string[] {
-  const [service] = splitAction(pattern);
-  const data = SERVICES[service];
-  if (!data) return [pattern];
-  return Object.keys(data.actions)
-    .map((name) => `${service}:${name}`)
-    .filter((action) => actionMatches(pattern, action));
+/** The actions of the reference a pattern stands for (for comparing against SAM templates). Shared: do not modify. */
+export function expandPattern(pattern: string): readonly string[] {
+  let actions = expansions.get(pattern);
+  if (!actions) {
+    const [service] = splitAction(pattern);
+    const data = SERVICES[service];
+    actions = data ? Object.keys(data.actions).map((name) => `${service}:${name}`).filter((action) => actionMatches(pattern, action)) : [pattern];
+    expansions.set(pattern, Object.freeze(actions));
+  }
+  return actions;
 }
+
+const expansions = new Map<string, readonly string[]>();
 
 export function splitAction(action: string): [string, string] {
   const i = action.indexOf(':');

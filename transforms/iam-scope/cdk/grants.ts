@@ -121,13 +121,16 @@ function extraArguments(grant: GrantCall): string[] {
  * undefined when no set of them does. `[]` when nothing is needed.
  */
 export function narrowestGrants(methods: GrantMethod[], needed: string[]): GrantMethod[] | undefined {
+  // Each method once: which needed actions it allows, and the actions of the reference it allows.
+  // The subsets below only combine these.
+  const allows = methods.map((m) => needed.map((a) => m.actions.some((p) => actionMatches(p, a))));
+  const expanded = methods.map((m) => m.actions.flatMap(expandPattern));
   let best: { methods: GrantMethod[]; size: number } | undefined;
   for (let mask = 0; mask < 1 << methods.length; mask++) {
-    const chosen = methods.filter((_, i) => mask & (1 << i));
-    const allowed = chosen.flatMap((m) => m.actions);
-    if (!needed.every((a) => allowed.some((p) => actionMatches(p, a)))) continue;
-    const size = actionCount(allowed);
-    if (!best || size < best.size || (size === best.size && chosen.length < best.methods.length)) best = { methods: chosen, size };
+    const chosen = methods.flatMap((_, i) => (mask & (1 << i) ? [i] : []));
+    if (!needed.every((_, a) => chosen.some((i) => allows[i]![a]))) continue;
+    const size = new Set(chosen.flatMap((i) => expanded[i]!)).size;
+    if (!best || size < best.size || (size === best.size && chosen.length < best.methods.length)) best = { methods: chosen.map((i) => methods[i]!), size };
   }
   return best?.methods;
 }
