@@ -123,6 +123,72 @@ new Table(this, 'T');
   });
 });
 
+// The scans behind findConstructs, findStaticCalls and the import index are kept per version of the
+// tree: every edit, whoever makes it, must show in the next answer.
+describe('what the source finds follows every edit', () => {
+  const STACK = `import * as ddb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+
+export function build(scope: any) {
+  const a = new ddb.Table(scope, 'A');
+  lambda.Code.fromInline('x');
+}
+`;
+  const ids = (source: CdkSource) => tables(source).map((c) => c.id);
+  const inlineArgs = (source: CdkSource) => source.findStaticCalls('aws-lambda', 'Code', 'fromInline').map((c) => c.getArguments()[0]!.getText());
+  const body = (source: CdkSource) => source.file.getFunctionOrThrow('build').getBodyOrThrow().getChildSyntaxListOrThrow();
+
+  test('constructs and static calls added or removed through ts-morph directly', () => {
+    const source = load(STACK);
+    expect(ids(source)).toEqual(['A']);
+    expect(inlineArgs(source)).toEqual(["'x'"]);
+    body(source).insertChildText(2, "  new ddb.Table(scope, 'B');\n  lambda.Code.fromInline('y');");
+    expect(ids(source)).toEqual(['A', 'B']);
+    expect(inlineArgs(source)).toEqual(["'x'", "'y'"]);
+    source.file.getDescendantsOfKind(SyntaxKind.VariableStatement)[0]!.remove();
+    expect(ids(source)).toEqual(['B']);
+    expect(tables(source)[0]!.expression.wasForgotten()).toBe(false);
+  });
+
+  test('through the model: a construct added by a prop is found, and the calls found before stay the same objects', () => {
+    const source = load(STACK);
+    const [a] = tables(source);
+    a!.setProp('replica', "new ddb.Table(scope, 'Nested')");
+    expect(tables(source)).toHaveLength(2);
+    expect(tables(source)[0]).toBe(a);
+    expect(ids(source)).toEqual(['A', 'Nested']);
+  });
+
+  test('an import added or removed changes what names resolve to', () => {
+    const source = load(`new Table(this, 'T');\nCode.fromInline('x');\n`);
+    expect(ids(source)).toEqual([]);
+    expect(inlineArgs(source)).toEqual([]);
+    source.file.insertStatements(0, "import { Table } from 'aws-cdk-lib/aws-dynamodb';\nimport { Code } from 'aws-cdk-lib/aws-lambda';");
+    expect(ids(source)).toEqual(['T']);
+    expect(inlineArgs(source)).toEqual(["'x'"]);
+    source.file.getImportDeclarations()[0]!.remove();
+    expect(ids(source)).toEqual([]);
+  });
+
+  test('a rollback to the very text the scan was made of still gives live nodes', () => {
+    // The pipeline undoes a fix that throws by replacing the whole text, which forgets every node:
+    // the same text is a new tree, and nothing found in the old one may be handed out.
+    const source = load(STACK);
+    const before = source.file.getFullText();
+    const [a] = tables(source);
+    const [code] = source.findStaticCalls('aws-lambda', 'Code', 'fromInline');
+    a!.setProp('pointInTimeRecovery', 'true');
+    const fixed = source.file.getFullText();
+    source.file.replaceWithText(before);
+    expect(code!.wasForgotten()).toBe(true);
+    const [again] = tables(source);
+    expect(again!.expression.wasForgotten()).toBe(false);
+    expect(source.findStaticCalls('aws-lambda', 'Code', 'fromInline')[0]!.wasForgotten()).toBe(false);
+    again!.setProp('pointInTimeRecovery', 'true');
+    expect(source.file.getFullText()).toBe(fixed);
+  });
+});
+
 describe('ConstructCall', () => {
   const text = `import * as ddb from 'aws-cdk-lib/aws-dynamodb';
 import { Stack } from 'aws-cdk-lib';

@@ -26,7 +26,9 @@ export const cdk: CdkHalf<LambdaEnvKmsOptions> = {
   detect(source, ctx) {
     const keys = source.findConstructs('aws-kms', 'Key');
     const byBlock = new Map<Node, BlockKey>();
-    const takenNames = new Set(source.file.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText()));
+    // Every identifier of the file, read only when a new key needs a name (it wraps every one of them).
+    let takenNames: Set<string> | undefined;
+    const taken = () => (takenNames ??= new Set(source.file.getDescendantsOfKind(SyntaxKind.Identifier).map((i) => i.getText())));
     const findings: CdkFindingInput[] = [];
     for (const fn of FUNCTIONS.flatMap(([module, classes]) => source.findConstructs(module, classes))) {
       const where = { node: fn.expression, constructPath: fn.constructPath };
@@ -44,7 +46,7 @@ export const cdk: CdkHalf<LambdaEnvKmsOptions> = {
       const block = statement.getParentOrThrow();
       let key = byBlock.get(block);
       if (!key) {
-        key = keyFor(fn, statement, keys, ctx.options, takenNames);
+        key = keyFor(fn, statement, keys, ctx.options, taken);
         byBlock.set(block, key);
       }
       findings.push(encryptFinding(source, fn, key, problem));
@@ -60,12 +62,13 @@ function hasEnvironment(fn: ConstructCall): boolean {
 }
 
 /** The one key declared before the function in a block around it, else a new one for this block. */
-function keyFor(fn: ConstructCall, statement: Statement, keys: ConstructCall[], options: LambdaEnvKmsOptions, taken: Set<string>): BlockKey {
+function keyFor(fn: ConstructCall, statement: Statement, keys: ConstructCall[], options: LambdaEnvKmsOptions, takenNames: () => Set<string>): BlockKey {
   const visible = keys.filter((k) => {
     const keyStatement = k.variableName ? statementOf(k.expression) : undefined;
     return keyStatement && keyStatement.getStart() < statement.getStart() && keyStatement.getParentOrThrow().getPos() <= statement.getPos() && statement.getEnd() <= keyStatement.getParentOrThrow().getEnd();
   });
   if (visible.length === 1) return { variable: visible[0]!.variableName! };
+  const taken = takenNames();
   let variable = lowerFirst(options.keyLogicalId);
   for (let n = 2; taken.has(variable); n++) variable = `${lowerFirst(options.keyLogicalId)}${n}`;
   taken.add(variable);

@@ -67,6 +67,9 @@ export function member(target: Target, name: string): Target {
   return { kind: 'ref', module: target.module, path: [...target.path, name] };
 }
 
+/** By compiler tree: ts-morph parses a file into a new tree on every edit, so an entry is never stale. */
+const indexes = new WeakMap<object, ImportIndex>();
+
 export class ImportIndex {
   /** Every imported local name, by name. */
   readonly bindings = new Map<string, Binding>();
@@ -78,7 +81,18 @@ export class ImportIndex {
 
   private constructor() {}
 
+  /** The index of the file as it is now; built once per version of its tree (an edit makes a new tree). */
   static of(file: SourceFile): ImportIndex {
+    const tree = file.compilerNode;
+    let index = indexes.get(tree);
+    if (!index) {
+      index = ImportIndex.read(file);
+      indexes.set(tree, index);
+    }
+    return index;
+  }
+
+  private static read(file: SourceFile): ImportIndex {
     const index = new ImportIndex();
     for (const statement of file.getStatements()) {
       if (Node.isImportDeclaration(statement)) index.addImportDeclaration(statement);

@@ -2,7 +2,7 @@
  * The CDK view of one TypeScript (or JavaScript) file: its constructs found through its imports,
  * and the edits fixes make to it.
  */
-import { Node, SyntaxKind, ts, type CallExpression, type ClassDeclaration, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, ts, type CallExpression, type ClassDeclaration, type NewExpression, type SourceFile } from 'ts-morph';
 import { CdkConstructCall } from './construct-call.js';
 import { Editor } from './editor.js';
 import { ensureImport, ensureNodeImport, type ImportContext } from './ensure-import.js';
@@ -38,6 +38,8 @@ export class CdkSource {
   readonly style: CdkStyle;
   private readonly editor: Editor;
   private readonly calls: CdkConstructCall[] = [];
+  private scanned: { tree: ts.SourceFile; list: Array<{ expression: NewExpression; target: Target | undefined }> } | undefined;
+  private scannedCalls: { tree: ts.SourceFile; list: Array<{ call: CallExpression; object: Node; method: string }> } | undefined;
 
   constructor(file: SourceFile, options: CdkSourceOptions = {}) {
     this.file = file;
@@ -58,10 +60,8 @@ export class CdkSource {
    */
   findConstructs(module: string, className: string | string[]): ConstructCall[] {
     const names = typeof className === 'string' ? [className] : className;
-    const index = ImportIndex.of(this.file);
     const out: ConstructCall[] = [];
-    for (const expression of this.file.getDescendantsOfKind(SyntaxKind.NewExpression)) {
-      const target = index.resolve(expression.getExpression());
+    for (const { expression, target } of this.newExpressions()) {
       const name = classOf(target, module);
       if (name === undefined || !names.includes(name)) continue;
       let call = this.calls.find((c) => c.expression === expression);
@@ -75,14 +75,42 @@ export class CdkSource {
     return out;
   }
 
+  /**
+   * Every `new` expression of the file and what its class is, read once per version of the tree:
+   * every transform asks for its constructs in every pass, most often of a tree that has not changed
+   * since the last one asked. Every ts-morph edit (the model's, a transform's own, a rollback) parses
+   * the file into a new compiler tree, so that tree object is the version.
+   */
+  private newExpressions(): ReadonlyArray<{ expression: NewExpression; target: Target | undefined }> {
+    const tree = this.file.compilerNode;
+    if (this.scanned?.tree !== tree) {
+      const index = ImportIndex.of(this.file);
+      const list = this.file.getDescendantsOfKind(SyntaxKind.NewExpression).map((expression) => ({ expression, target: index.resolve(expression.getExpression()) }));
+      this.scanned = { tree, list };
+    }
+    return this.scanned.list;
+  }
+
   /** Calls like `lambda.Code.fromInline(...)`: `findStaticCalls('aws-lambda', 'Code', 'fromInline')`. */
   findStaticCalls(module: string, className: string, method: string): CallExpression[] {
     const index = ImportIndex.of(this.file);
-    return this.file.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => {
-      const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== method) return false;
-      return classOf(index.resolve(callee.getExpression()), module) === className;
-    });
+    return this.methodCalls()
+      .filter((c) => c.method === method && classOf(index.resolve(c.object), module) === className)
+      .map((c) => c.call);
+  }
+
+  /** Every `x.method(...)` call of the file, read once per version of the tree (see newExpressions). */
+  private methodCalls(): ReadonlyArray<{ call: CallExpression; object: Node; method: string }> {
+    const tree = this.file.compilerNode;
+    if (this.scannedCalls?.tree !== tree) {
+      const list: Array<{ call: CallExpression; object: Node; method: string }> = [];
+      for (const call of this.file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+        const callee = call.getExpression();
+        if (Node.isPropertyAccessExpression(callee)) list.push({ call, object: callee.getExpression(), method: callee.getName() });
+      }
+      this.scannedCalls = { tree, list };
+    }
+    return this.scannedCalls.list;
   }
 
   /** What `node` names in CDK terms (`cdk.RemovalPolicy.DESTROY` → core `RemovalPolicy.DESTROY`), or undefined. */
