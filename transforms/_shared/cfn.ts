@@ -18,9 +18,24 @@ export interface ResourceRef {
   pointer: string;
 }
 
+/**
+ * The resource list of a Resources section, by the section object: every transform asks for it, every
+ * pass, and fixes copy what they change (copy-on-write), so an unchanged section is the same object.
+ */
+const listed = new WeakMap<object, readonly ResourceRef[]>();
+/** Shared by every resource without Properties: frozen, so that writing to it fails loudly. */
+const NO_PROPERTIES: JsonObject = Object.freeze({}) as JsonObject;
+
 export function resources(template: Template): ResourceRef[] {
   const section = template.Resources;
   if (!isPlainObject(section)) return [];
+  let list = listed.get(section);
+  if (!list) listed.set(section, (list = listResources(section)));
+  // A copy: callers may sort or filter it in place. The refs themselves are shared, read-only.
+  return list.slice();
+}
+
+function listResources(section: { [key: string]: Json }): ResourceRef[] {
   const out: ResourceRef[] = [];
   for (const [logicalId, resource] of Object.entries(section)) {
     if (!isPlainObject(resource) || typeof resource.Type !== 'string') continue;
@@ -28,7 +43,7 @@ export function resources(template: Template): ResourceRef[] {
       logicalId,
       type: resource.Type,
       resource,
-      properties: isPlainObject(resource.Properties) ? resource.Properties : {},
+      properties: isPlainObject(resource.Properties) ? resource.Properties : NO_PROPERTIES,
       pointer: pointer('Resources', logicalId),
     });
   }

@@ -158,7 +158,21 @@ export class DependencyGraph {
   }
 }
 
-function resourceEdges(id: string, resource: { [key: string]: Json }): Edge[] {
+/**
+ * A resource's edges, by the resource object: fixes copy what they change (copy-on-write), so a
+ * resource that no fix touched is the same object in the next pass and its edges are not walked again.
+ */
+const edgesOfResource = new WeakMap<object, { id: string; edges: readonly Edge[] }>();
+
+function resourceEdges(id: string, resource: { [key: string]: Json }): readonly Edge[] {
+  const known = edgesOfResource.get(resource);
+  if (known?.id === id) return known.edges;
+  const edges = walkResource(id, resource);
+  edgesOfResource.set(resource, { id, edges });
+  return edges;
+}
+
+function walkResource(id: string, resource: { [key: string]: Json }): Edge[] {
   const edges: Edge[] = [];
   const base = { section: 'Resources' as const, from: id, underIf: false };
   const dependsOn = resource.DependsOn;
@@ -199,65 +213,92 @@ interface WalkState {
   inConditions: boolean;
 }
 
-function deeper(state: WalkState, ...more: Array<string | number>): WalkState {
-  return { ...state, path: [...state.path, ...more] };
-}
-
-function edgeAt(state: WalkState, to: string, kind: EdgeKind, attribute?: string): Edge {
+/**
+ * The walk keeps one path (pushed on the way down, popped on the way up) and appends to one list: a
+ * pointer is spelled out only for the references it finds, not for every node it passes.
+ */
+function edgeAt(state: WalkState, more: Array<string | number>, to: string, kind: EdgeKind, attribute?: string): Edge {
   return {
     section: state.section,
     from: state.from,
     to,
     kind,
     ...(attribute !== undefined ? { attribute } : {}),
-    pointer: pointer(...state.path),
+    pointer: pointer(...state.path, ...more),
     underIf: state.underIf,
   };
 }
 
+function walkInto(value: Json, state: WalkState, out: Edge[], ...segments: Array<string | number>): void {
+  state.path.push(...segments);
+  walkValue(value, state, out);
+  state.path.length -= segments.length;
+}
+
 function walk(value: Json, state: WalkState): Edge[] {
-  if (Array.isArray(value)) return value.flatMap((item, i) => walk(item, deeper(state, i)));
-  if (!isPlainObject(value)) return [];
+  const out: Edge[] = [];
+  walkValue(value, { ...state, path: [...state.path] }, out);
+  return out;
+}
+
+function walkValue(value: Json, state: WalkState, out: Edge[]): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) walkInto(value[i]!, state, out, i);
+    return;
+  }
+  if (!isPlainObject(value)) return;
   const keys = Object.keys(value);
   const only = keys.length === 1 ? keys[0]! : undefined;
   const arg = only === undefined ? undefined : value[only]!;
 
-  if (only === 'Ref' && typeof arg === 'string') return isPseudo(arg) ? [] : [edgeAt(deeper(state, 'Ref'), arg, 'Ref')];
-  if (only === 'Condition' && state.inConditions && typeof arg === 'string') return [edgeAt(deeper(state, 'Condition'), arg, 'Condition')];
+  if (only === 'Ref' && typeof arg === 'string') {
+    if (!isPseudo(arg)) out.push(edgeAt(state, [only], arg, 'Ref'));
+    return;
+  }
+  if (only === 'Condition' && state.inConditions && typeof arg === 'string') {
+    out.push(edgeAt(state, [only], arg, 'Condition'));
+    return;
+  }
   if (only === 'Fn::GetAtt' && typeof arg === 'string') {
     const dot = arg.indexOf('.');
-    return [edgeAt(deeper(state, only), dot === -1 ? arg : arg.slice(0, dot), 'GetAtt', dot === -1 ? undefined : arg.slice(dot + 1))];
+    out.push(edgeAt(state, [only], dot === -1 ? arg : arg.slice(0, dot), 'GetAtt', dot === -1 ? undefined : arg.slice(dot + 1)));
+    return;
   }
   if (only === 'Fn::GetAtt' && Array.isArray(arg) && typeof arg[0] === 'string') {
-    const attribute = typeof arg[1] === 'string' ? arg[1] : undefined;
+    out.push(edgeAt(state, [only, 0], arg[0], 'GetAtt', typeof arg[1] === 'string' ? arg[1] : undefined));
     // The attribute name may itself be an intrinsic (`!Ref AttrParam`): walk it too.
-    const inAttribute = arg.slice(1).flatMap((a, i) => walk(a, deeper(state, only, i + 1)));
-    return [edgeAt(deeper(state, only, 0), arg[0], 'GetAtt', attribute), ...inAttribute];
+    for (let i = 1; i < arg.length; i++) walkInto(arg[i]!, state, out, only, i);
+    return;
   }
-  if (only === 'Fn::Sub') return subEdges(arg!, deeper(state, only));
+  if (only === 'Fn::Sub') {
+    state.path.push(only);
+    subEdges(arg!, state, out);
+    state.path.pop();
+    return;
+  }
   if (only === 'Fn::If' && Array.isArray(arg)) {
     const [condition, ...branches] = arg;
-    const out = typeof condition === 'string' ? [edgeAt(deeper(state, only, 0), condition, 'Condition')] : [];
-    branches.forEach((branch, i) => out.push(...walk(branch, { ...deeper(state, only, i + 1), underIf: true })));
-    return out;
+    if (typeof condition === 'string') out.push(edgeAt(state, [only, 0], condition, 'Condition'));
+    // The same path, marked as taken only under a condition.
+    const branchState = { ...state, underIf: true };
+    branches.forEach((branch, i) => walkInto(branch, branchState, out, only, i + 1));
+    return;
   }
-  return keys.flatMap((key) => walk(value[key]!, deeper(state, key)));
+  for (const key of keys) walkInto(value[key]!, state, out, key);
 }
 
 /** `${Name}` and `${Name.Attr}` in a Sub string; `${!Literal}` is text, and map-defined names are local. */
-function subEdges(arg: Json, state: WalkState): Edge[] {
+function subEdges(arg: Json, state: WalkState, out: Edge[]): void {
   const listForm = Array.isArray(arg);
   const [text, variables] = listForm ? [arg[0], arg[1]] : [arg, undefined];
-  const textState = listForm ? deeper(state, 0) : state;
+  const textAt: Array<string | number> = listForm ? [0] : [];
   const local = isPlainObject(variables) ? new Set(Object.keys(variables)) : new Set<string>();
-  const out: Edge[] = [];
   if (typeof text === 'string') {
     for (const { name, attribute } of subVariables(text)) {
-      if (!isPseudo(name) && !local.has(name)) out.push(edgeAt(textState, name, 'Sub', attribute));
+      if (!isPseudo(name) && !local.has(name)) out.push(edgeAt(state, textAt, name, 'Sub', attribute));
     }
-  } else if (text !== undefined) out.push(...walk(text, textState));
-  if (variables !== undefined) out.push(...walk(variables, deeper(state, 1)));
-  return out;
+  } else if (text !== undefined) walkInto(text, state, out, ...textAt);
+  if (variables !== undefined) walkInto(variables, state, out, 1);
 }
 
 /** The variables of a Sub string, in order: `${X}` → X, `${X.Attr}` → X and Attr; `${!X}` is literal text. */

@@ -16,6 +16,8 @@ function parseJavaScript(text: string): Tree {
 
 /** Does the code use `import`/`export` statements, so that it must be saved as `.mjs`? */
 export function isEsModule(text: string): boolean {
+  // Without either word there is no such statement: no need to parse.
+  if (!/\b(?:import|export)\b/.test(text)) return false;
   const tree = parseJavaScript(text);
   return tree.statements.some(
     (s) =>
@@ -132,6 +134,7 @@ function literalEdit(token: ts.Node, hits: Array<{ at: number; index: number }>,
 
 /** The string literals that load `cfn-response` (`require('cfn-response')`, `import … from 'cfn-response'`). */
 export function cfnResponseSpecifiers(text: string): ts.StringLiteral[] {
+  if (!text.includes('cfn-response')) return []; // most code never loads it: no need to parse
   const tree = parseJavaScript(text);
   const out: ts.StringLiteral[] = [];
   const visit = (node: ts.Node) => {

@@ -29,6 +29,24 @@ interface Tagged {
   value: Json;
 }
 
+/**
+ * How yaml writes a string scalar: YAML 1.1 quoting for values, since older parsers read `yes`, `on`,
+ * `0755` as booleans and octal numbers; 1.2 for keys. The two documents are made once: a document
+ * builds its schema when created, which cost more than the scalar itself.
+ */
+const scalarDocuments = { '1.1': new Document(null, { version: '1.1' }), '1.2': new Document(null, { version: '1.2' }) };
+
+function quoteScalar(value: string, asKey: boolean, style: YamlStyle): string {
+  const doc = scalarDocuments[asKey ? '1.2' : '1.1'];
+  doc.contents = new Scalar(value) as never;
+  const text = doc.toString({ lineWidth: 0, singleQuote: style.singleQuote, indent: style.indent });
+  return text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
+/** Scalars already written (keys and values repeat: `Type`, `Properties`, `Retain`…), bounded. */
+const scalarTexts = new Map<string, string>();
+const SCALAR_TEXTS_KEPT = 10_000;
+
 class YamlEmitter {
   constructor(private readonly style: YamlStyle) {}
 
@@ -48,12 +66,14 @@ class YamlEmitter {
   scalar(value: Json, asKey = false): string {
     if (value === null) return 'null';
     if (typeof value !== 'string') return String(value);
-    // YAML 1.1 quoting for values: older parsers read `yes`, `on`, `0755` as booleans and octal numbers.
-    const doc = new Document(null, { version: asKey ? '1.2' : '1.1' });
-    const scalar = new Scalar(value);
-    doc.contents = scalar as never;
-    const text = doc.toString({ lineWidth: 0, singleQuote: this.style.singleQuote, indent: this.style.indent });
-    return text.endsWith('\n') ? text.slice(0, -1) : text;
+    const key = `${asKey ? 'k' : 'v'}${this.style.singleQuote ? "'" : '"'}${this.style.indent}\u0000${value}`;
+    let text = scalarTexts.get(key);
+    if (text === undefined) {
+      text = quoteScalar(value, asKey, this.style);
+      if (scalarTexts.size >= SCALAR_TEXTS_KEPT) scalarTexts.clear();
+      scalarTexts.set(key, text);
+    }
+    return text;
   }
 
   /** Text after `key:` for a value whose key sits at column 0: ` scalar` or `\n  nested`. */

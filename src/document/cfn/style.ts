@@ -2,7 +2,7 @@
  * How a template is written, read off the file so that new nodes look like their neighbours:
  * indent width, whether block sequences are indented under their key, quote style, short-form tags.
  */
-import { isMap, isScalar, isSeq, Scalar, visit, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, Scalar, type Document, type Pair } from 'yaml';
 import { isCfnTag } from './intrinsics.js';
 
 export interface YamlStyle {
@@ -54,31 +54,48 @@ export function detectYamlStyle(doc: Document.Parsed, lines: LineIndex): YamlSty
   let double = 0;
   let shortTags = 0;
   let longForms = 0;
-  visit(doc, {
-    Pair(_key, pair) {
-      const key = pair.key;
-      const value = pair.value;
-      if (!isScalar(key) || !key.range) return;
-      const keyColumn = lines.columnOf(key.range[0]);
-      if (typeof key.value === 'string' && (key.value === 'Ref' || key.value.startsWith('Fn::'))) longForms++;
-      if (isMap(value) && !value.flow && value.items[0] && isScalar(value.items[0].key) && value.items[0].key.range) {
-        const delta = lines.columnOf(value.items[0].key.range[0]) - keyColumn;
-        if (delta > 0) indentVotes.set(delta, (indentVotes.get(delta) ?? 0) + 1);
+  // A plain walk rather than yaml's visit(), which builds a frozen path array at every node.
+  const pairSeen = (pair: Pair): void => {
+    const key = pair.key;
+    const value = pair.value;
+    if (!isScalar(key) || !key.range) return;
+    const keyColumn = lines.columnOf(key.range[0]);
+    if (typeof key.value === 'string' && (key.value === 'Ref' || key.value.startsWith('Fn::'))) longForms++;
+    if (isMap(value) && !value.flow && value.items[0] && isScalar(value.items[0].key) && value.items[0].key.range) {
+      const delta = lines.columnOf(value.items[0].key.range[0]) - keyColumn;
+      if (delta > 0) indentVotes.set(delta, (indentVotes.get(delta) ?? 0) + 1);
+    }
+    if (isSeq(value) && !value.flow && value.range) {
+      const dashColumn = lines.columnOf(value.range[0]);
+      if (dashColumn > keyColumn) seqIndented++;
+      else seqFlush++;
+    }
+  };
+  const nodeSeen = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (isCfnTag((node as { tag?: string }).tag)) shortTags++;
+    if (isScalar(node)) {
+      if (node.type === Scalar.QUOTE_SINGLE) single++;
+      else if (node.type === Scalar.QUOTE_DOUBLE) double++;
+    } else if (isMap(node)) {
+      for (const pair of node.items) {
+        pairSeen(pair);
+        nodeSeen(pair.key);
+        nodeSeen(pair.value);
       }
-      if (isSeq(value) && !value.flow && value.range) {
-        const dashColumn = lines.columnOf(value.range[0]);
-        if (dashColumn > keyColumn) seqIndented++;
-        else seqFlush++;
+    } else if (isSeq(node)) {
+      for (const item of node.items) {
+        if (!isPair(item)) nodeSeen(item);
+        else {
+          // `[a: 1]`: a flow sequence may hold pairs, as yaml's visit() reports them.
+          pairSeen(item);
+          nodeSeen(item.key);
+          nodeSeen(item.value);
+        }
       }
-    },
-    Node(_key, node) {
-      if (isCfnTag(node.tag)) shortTags++;
-      if (isScalar(node)) {
-        if (node.type === Scalar.QUOTE_SINGLE) single++;
-        else if (node.type === Scalar.QUOTE_DOUBLE) double++;
-      }
-    },
-  });
+    }
+  };
+  nodeSeen(doc.contents);
   let indent = 2;
   let best = 0;
   for (const [delta, votes] of indentVotes) {

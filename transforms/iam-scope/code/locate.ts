@@ -37,7 +37,25 @@ export function readFunctionCode(fn: LambdaFunction, read: ReadFile): CodeResult
   return found ? { ok: true, reading: found, subs: [] } : { ok: false, reason: `its handler file is not in the project (looked for ${files.join(', ')})` };
 }
 
+/**
+ * The last readings of inline code, by name, language and text: every fix pass reads each function's
+ * code again, and the code of a function no fix touched is the same text. Bounded, so that a run over
+ * thousands of templates does not keep them all.
+ */
+const inlineReadings = new Map<string, CodeReading>();
+const INLINE_READINGS_KEPT = 256;
+
 export function readInlineCode(name: string, code: string, language: Language): CodeReading {
+  const key = `${language}\u0000${name}\u0000${code}`;
+  const known = inlineReadings.get(key);
+  if (known) return known;
+  const reading = readInlineCodeNow(name, code, language);
+  if (inlineReadings.size >= INLINE_READINGS_KEPT) inlineReadings.delete(inlineReadings.keys().next().value!);
+  inlineReadings.set(key, reading);
+  return reading;
+}
+
+function readInlineCodeNow(name: string, code: string, language: Language): CodeReading {
   const reading: CodeReading = { calls: [], opaque: [], files: [] };
   if (language === 'js') readJsCode(name, code, () => undefined, reading);
   else readPythonCode(name, code, () => undefined, reading, '');
