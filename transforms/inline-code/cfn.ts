@@ -30,8 +30,10 @@ interface InlineFunction {
 export const cfn: CfnHalf<InlineCodeOptions> = {
   detect(template, ctx) {
     const findings: CfnFindingInput[] = [];
-    const nearLimit = templateBytes(template) >= ctx.options.nearLimitBytes;
-    for (const fn of inlineFunctions(template)) {
+    const functions = inlineFunctions(template);
+    // Measured only when there is inline code to speak of (it serializes the whole template).
+    const nearLimit = functions.length > 0 && templateBytes(template) >= ctx.options.nearLimitBytes;
+    for (const fn of functions) {
       const finding = detectOne(fn, template, ctx, nearLimit);
       if (finding) findings.push(finding);
     }

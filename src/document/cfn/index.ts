@@ -1,4 +1,5 @@
 export { CfnDocument, type ParseOptions, type Template } from './document.js';
+export { applyCopyOnWrite } from './copy-on-write.js';
 export { deepEqual, isPlainObject } from './json.js';
 export type { Json } from './view.js';
 

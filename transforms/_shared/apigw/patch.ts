@@ -3,19 +3,19 @@
  * earlier one created: adding `CacheClusterEnabled` to a missing `Globals.Api` and then a
  * `MethodSettings` entry to it must create `Globals.Api` once, not twice.
  */
-import fastJsonPatch, { type Operation } from 'fast-json-patch';
-import type { Json, Template } from '../../../src/document/cfn/index.js';
+import type { Operation } from 'fast-json-patch';
+import { applyCopyOnWrite, type Json, type Template } from '../../../src/document/cfn/index.js';
 import { isIntrinsic, isPlainObject, pointer, type JsonObject } from '../cfn.js';
-
-// fast-json-patch is CommonJS: Node's ESM loader exposes its functions on the default export only.
-const { applyOperation } = fastJsonPatch;
 
 export class Patch {
   readonly ops: Operation[] = [];
-  private readonly draft: Template;
+  /** The view with this patch's operations applied, copy-on-write: the template itself is never touched. */
+  private draft: Json;
+  /** Containers this patch copied already (see applyCopyOnWrite). */
+  private readonly copied = new Set<object>();
 
   constructor(template: Template) {
-    this.draft = structuredClone(template);
+    this.draft = template;
   }
 
   get(path: string[]): Json | undefined {
@@ -88,7 +88,7 @@ export class Patch {
 
   private push(...ops: Operation[]): void {
     for (const op of ops) {
-      applyOperation(this.draft, structuredClone(op), false, true);
+      this.draft = applyCopyOnWrite(this.draft, op, this.copied);
       this.ops.push(op);
     }
   }
