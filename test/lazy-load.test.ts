@@ -33,17 +33,38 @@ Resources:
               return {}
 `;
 
+// ES module code (import/export: saved as .mjs, which takes parsing it) and a role scoped from what the code calls.
 const JS_TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:
+  Table:
+    Type: AWS::DynamoDB::Table
+    Properties:
+      BillingMode: PAY_PER_REQUEST
+      AttributeDefinitions: [{ AttributeName: id, AttributeType: S }]
+      KeySchema: [{ AttributeName: id, KeyType: HASH }]
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement: [{ Effect: Allow, Principal: { Service: lambda.amazonaws.com }, Action: sts:AssumeRole }]
+      Policies:
+        - PolicyName: data
+          PolicyDocument:
+            Statement: [{ Effect: Allow, Action: 'dynamodb:*', Resource: '*' }]
   Fn:
     Type: AWS::Lambda::Function
     Properties:
       Runtime: nodejs20.x
       Handler: index.handler
-      Role: arn:aws:iam::123456789012:role/r
+      Role: !GetAtt Role.Arn
+      Environment:
+        Variables:
+          TABLE: !Ref Table
       Code:
         ZipFile: |
-          exports.handler = async () => ({ statusCode: 200 });
+          import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+          const client = new DynamoDBClient({});
+          export const handler = async (event) => client.send(new GetItemCommand({ TableName: process.env.TABLE, Key: { id: { S: event.id } } }));
 `;
 
 const CDK_STACK = `import * as cdk from 'aws-cdk-lib';
@@ -66,7 +87,8 @@ const out = { imported: loaded() };
 const templates = await fix({ root: process.argv[2], configFile: false, verify: true });
 out.templates = { loaded: loaded(), fixed: templates.summary.fixed, errors: templates.errors.length };
 const js = await fix({ root: process.argv[3], configFile: false });
-out.jsTemplate = { loaded: loaded(), fixed: js.summary.fixed };
+out.jsTemplate = { loaded: loaded(), fixed: js.summary.fixed, errors: js.errors.length + js.files.reduce((n, f) => n + f.errors.length, 0),
+  transforms: [...new Set(js.files.flatMap((f) => f.findings.filter((x) => x.status === 'fixed').map((x) => x.transformId)))] };
 const cdk = await fix({ root: process.argv[4], configFile: false });
 out.cdk = { loaded: loaded(), fixed: cdk.summary.fixed };
 console.log(JSON.stringify(out));
@@ -113,15 +135,16 @@ test('ts-morph is loaded for CDK code and JavaScript Lambda code, not for templa
   const child = spawnSync(process.execPath, [path.join(dir, 'bundle', 'probe.mjs'), ...roots], { encoding: 'utf8' });
   expect(child.stderr).toBe('');
   expect(child.status).toBe(0);
-  type Step = { loaded: boolean; fixed: number; errors?: number };
+  type Step = { loaded: boolean; fixed: number; errors?: number; transforms?: string[] };
   const out = JSON.parse(child.stdout) as { imported: boolean; templates: Step; jsTemplate: Step; cdk: Step };
   expect(out.imported, 'importing the package loads ts-morph').toBe(false);
   expect(out.templates.errors).toBe(0);
   expect(out.templates.fixed).toBeGreaterThan(0);
   expect(out.templates.loaded, 'fixing templates (with --verify, next to a non-CDK .ts file) loads ts-morph').toBe(false);
-  // The same probe sees ts-morph once something needs it: the checks above are not vacuous.
-  expect(out.jsTemplate).toMatchObject({ loaded: true });
-  expect(out.jsTemplate.fixed).toBeGreaterThan(0);
+  // The same probe sees ts-morph once something needs it: the checks above are not vacuous. The
+  // JavaScript readers of the template halves get TypeScript on first use, and it works there.
+  expect(out.jsTemplate).toMatchObject({ loaded: true, errors: 0 });
+  expect(out.jsTemplate.transforms).toEqual(expect.arrayContaining(['inline-code', 'iam-scope']));
   expect(out.cdk).toMatchObject({ loaded: true });
   expect(out.cdk.fixed).toBeGreaterThan(0);
 }, 60_000);
