@@ -27,16 +27,20 @@ export function findingKey(finding: Pick<Finding, 'transformId' | 'pointer' | 'c
 
 export class FixJournal {
   private entries: JournalEntry[] = [];
+  /** The first pass each kept entry's key was fixed in (asked once per finding: a scan would be quadratic). */
+  private firstPass = new Map<string, number>();
   /** Keys of dropped fixes, with the reason: they are reported, never applied again. */
   readonly dropped = new Map<string, string>();
 
   /** Was this finding fixed in a pass before `pass`? Then seeing it again means the fix did not hold. */
   fixedBefore(key: string, pass: number): boolean {
-    return this.entries.some((entry) => entry.key === key && entry.pass < pass);
+    const first = this.firstPass.get(key);
+    return first !== undefined && first < pass;
   }
 
   record(entry: JournalEntry): void {
     this.entries.push(entry);
+    if (!this.firstPass.has(entry.key)) this.firstPass.set(entry.key, entry.pass);
   }
 
   /**
@@ -56,7 +60,7 @@ export class FixJournal {
       const before = doc.template;
       try {
         doc.applyOps(entry.ops);
-        if (problemsIntroduced(before, doc.template).length > 0) throw new Error('invalid without the dropped fix');
+        if (problemsIntroduced(before, doc.template, entry.ops).length > 0) throw new Error('invalid without the dropped fix');
         kept.push(entry);
       } catch {
         doc.revertTo(before);
@@ -64,6 +68,8 @@ export class FixJournal {
       }
     }
     this.entries = kept;
+    this.firstPass = new Map();
+    for (const entry of kept) if (!this.firstPass.has(entry.key)) this.firstPass.set(entry.key, entry.pass);
     return removed;
   }
 

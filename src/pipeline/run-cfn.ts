@@ -116,7 +116,7 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
             continue;
           }
           // A fix must leave the template valid: per the resource specification and its own references.
-          const introduced = problemsIntroduced(before, doc.template);
+          const introduced = problemsIntroduced(before, doc.template, input.fix);
           if (introduced.length > 0) {
             doc.revertTo(before);
             const [first] = introduced;

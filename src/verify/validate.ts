@@ -8,7 +8,8 @@
  */
 import type { Json, Template } from '../document/cfn/index.js';
 import { isPlainObject } from '../document/cfn/index.js';
-import { pointer } from '../document/pointer.js';
+import type { Operation } from 'fast-json-patch';
+import { parsePointer, pointer } from '../document/pointer.js';
 import { loadSpec, type PropertySpec, type Shape, type Spec } from './spec.js';
 
 export interface SpecProblem {
@@ -200,15 +201,37 @@ function checkObject(value: Record<string, Json>, properties: Record<string, Pro
 
 /**
  * What a change introduced: problems of the resources and outputs that differ between `before` and
- * `after` (copy-on-write views share what did not change) that `before` did not have.
+ * `after` (copy-on-write views share what did not change) that `before` did not have. Given the
+ * change's operations, the resources they name are the ones compared, without looking at the others
+ * (a fix on a template of thousands of resources would otherwise cost a look at each).
  */
-export function problemsIntroduced(before: Template, after: Template, spec: Spec | undefined = loadSpec()): SpecProblem[] {
+export function problemsIntroduced(before: Template, after: Template, ops?: readonly Operation[], spec: Spec | undefined = loadSpec()): SpecProblem[] {
   if (!spec || before === after) return [];
   const beforeResources = isPlainObject(before.Resources) ? before.Resources : {};
   const afterResources = isPlainObject(after.Resources) ? after.Resources : {};
-  const changed = new Set(Object.keys(afterResources).filter((id) => afterResources[id] !== beforeResources[id]));
+  const named = ops ? resourcesNamedBy(ops) : undefined;
+  const candidates = named ?? Object.keys(afterResources);
+  const changed = new Set(candidates.filter((id) => Object.hasOwn(afterResources, id) && afterResources[id] !== beforeResources[id]));
   const options = { resources: changed, outputs: before.Outputs !== after.Outputs };
   return newProblems(validateTemplate(before, options, spec), validateTemplate(after, options, spec));
+}
+
+/** The logical ids operations write under (`/Resources/<id>/…`); undefined when one writes the section itself or above it. */
+function resourcesNamedBy(ops: readonly Operation[]): string[] | undefined {
+  const ids: string[] = [];
+  for (const op of ops) {
+    for (const path of 'from' in op && op.from !== undefined ? [op.path, op.from] : [op.path]) {
+      if (!path.startsWith('/Resources')) {
+        if (path === '' || path === '/') return undefined;
+        continue;
+      }
+      const segments = parsePointer(path);
+      if (segments[0] !== 'Resources') continue; // `/ResourcesX`: another section
+      if (segments.length < 2) return undefined;
+      ids.push(segments[1]!);
+    }
+  }
+  return ids;
 }
 
 function checkShape(value: Json, shape: Shape, at: string, spec: Spec, report: Report): void {

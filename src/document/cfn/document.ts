@@ -7,7 +7,7 @@
  * to prove that the text says exactly what the view says. Nothing unverified leaves this class.
  */
 import type { Operation } from 'fast-json-patch';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Parser, type CST, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Parser, type CST, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import { engineError, inputError, type LinePos } from '../../errors.js';
 import { parsePointer } from '../pointer.js';
 import { detectEol, type SourceText } from '../source.js';
@@ -172,7 +172,7 @@ export class CfnDocument {
       // Inside a short form the long-form key (`Fn::Sub`) names the tagged node itself.
       if (node.tag && node.tag.startsWith('!') && longFormOfTag(node.tag) === segment) continue;
       if (isMap(node)) {
-        const pair = node.items.findLast((p) => keyString(p.key) === segment);
+        const pair = pairsByKey(node).get(segment);
         if (!pair) break;
         found = (pair.key as Node | null)?.range?.[0] ?? found;
         node = (pair.value as Node | null) ?? null;
@@ -184,6 +184,19 @@ export class CfnDocument {
     }
     return found;
   }
+}
+
+/** A map's entries by key (the last of equal keys, as in the view), made once per map: findings locate thousands. */
+const pairIndexes = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairsByKey(map: YAMLMap): Map<string, Pair> {
+  let index = pairIndexes.get(map);
+  if (!index) {
+    index = new Map();
+    for (const pair of map.items) index.set(keyString(pair.key), pair);
+    pairIndexes.set(map, index);
+  }
+  return index;
 }
 
 function looksLikeJson(text: string): boolean {
