@@ -78,6 +78,53 @@ describe('pipeline', () => {
     expect(result.output).toBe(TEMPLATE.replace('TopicName: t', 'TopicName: two'));
   });
 
+  test('a fix that makes another transform report a problem on the resource it creates is dropped and reported', async () => {
+    const addQueue = transform('adds-queue', (t) =>
+      t.Resources.Dlq ? [] : [{ pointer: '/Resources/Topic', message: 'needs a queue', fix: [{ op: 'add', path: '/Resources/Dlq', value: { Type: 'AWS::SQS::Queue' } }] }],
+    );
+    const queueCritic = transform('queue-critic', (t) =>
+      Object.entries(t.Resources as Record<string, { Type: string }>)
+        .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+        .map(([id]) => ({ pointer: `/Resources/${id}`, message: 'queue not encrypted', manual: 'no key to encrypt it with' })),
+    );
+    const result = await run(TEMPLATE, [addQueue, queueCritic]);
+    expect(result.errors).toEqual([]);
+    expect(result.findings.map((f) => [f.transformId, f.status])).toEqual([['adds-queue', 'manual']]);
+    expect(result.findings[0]!.reason).toBe('it made queue-critic report a problem on Dlq ("queue not encrypted"); a fix must not leave a new one behind');
+    expect(result.output).toBe(TEMPLATE);
+  });
+
+  test('a needs-review finding that appears on a resource after another transform changed it drops that change', async () => {
+    const critic = transform('critic', (t) =>
+      t.Resources.Topic.Properties.DisplayName ? [{ pointer: '/Resources/Topic/Properties/DisplayName', message: 'display names leak', manual: 'remove it by hand' }] : [],
+    );
+    const namer = transform('namer', (t) =>
+      t.Resources.Topic.Properties.DisplayName ? [] : [{ pointer: '/Resources/Topic', message: 'no display name', fix: [{ op: 'add', path: '/Resources/Topic/Properties/DisplayName', value: 'Alerts' }] }],
+    );
+    // critic looks first (nothing to say), namer fixes, critic's next look finds a new problem there.
+    const result = await run(TEMPLATE, [critic, namer]);
+    expect(result.findings.map((f) => [f.transformId, f.status])).toEqual([['namer', 'manual']]);
+    expect(result.findings[0]!.reason).toMatch(/^it made critic report a problem on Topic \("display names leak"\)/);
+    expect(result.output).toBe(TEMPLATE);
+    // The same problem present from the start is the critic's finding, and the other fix stands.
+    const withName = TEMPLATE + '      DisplayName: Old\n';
+    const stands = await run(withName, [critic, transform('retitle', (t) =>
+      t.Resources.Topic.Properties.TopicName === 'u' ? [] : [{ pointer: '/Resources/Topic', message: 'rename', fix: [{ op: 'replace', path: '/Resources/Topic/Properties/TopicName', value: 'u' }] }],
+    )]);
+    expect(stands.findings.map((f) => [f.transformId, f.status])).toEqual([['critic', 'manual'], ['retitle', 'fixed']]);
+  });
+
+  test('what a transform says about its own fixed result does not undo that fix', async () => {
+    const selfAware = transform('self-aware', (t) =>
+      t.Resources.Topic.Properties.DisplayName
+        ? [{ pointer: '/Resources/Topic', message: 'check the display name', manual: 'chosen by default' }]
+        : [{ pointer: '/Resources/Topic', message: 'no display name', fix: [{ op: 'add', path: '/Resources/Topic/Properties/DisplayName', value: 'Alerts' }] }],
+    );
+    const result = await run(TEMPLATE, [selfAware]);
+    expect(result.findings.map((f) => [f.transformId, f.status])).toEqual([['self-aware', 'fixed'], ['self-aware', 'manual']]);
+    expect(result.output).toBe(TEMPLATE + '      DisplayName: Alerts\n');
+  });
+
   test('fixes that never reach a fixed point are an error for the file, and nothing is written', async () => {
     let n = 0;
     const sprawling = transform('sprawling', () => [

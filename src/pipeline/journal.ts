@@ -8,6 +8,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { CfnDocument } from '../document/cfn/index.js';
 import type { Finding, NewFile } from '../transform.js';
+import { pointer } from '../document/pointer.js';
 import { problemsIntroduced } from '../verify/validate.js';
 
 export interface JournalEntry {
@@ -18,6 +19,8 @@ export interface JournalEntry {
   files: NewFile[];
   /** The finding as logged; dropping the fix turns it into a needs-review finding in place. */
   finding: Finding;
+  /** Order of recording, never reused: "the fixes applied since a transform last looked" are those above its mark. */
+  seq?: number;
 }
 
 /** Identifies a finding across passes: the same transform saying the same thing about the same place. */
@@ -38,9 +41,29 @@ export class FixJournal {
     return first !== undefined && first < pass;
   }
 
+  /** The sequence number of the last fix recorded: a mark to ask `fixesOn` about the fixes after it. */
+  get mark(): number {
+    return this.seq;
+  }
+  private seq = 0;
+
   record(entry: JournalEntry): void {
+    entry.seq = ++this.seq;
     this.entries.push(entry);
     if (!this.firstPass.has(entry.key)) this.firstPass.set(entry.key, entry.pass);
+  }
+
+  /**
+   * The fixes recorded after `mark` that created resource `logicalId` (an `add` of the resource
+   * itself) or, with `touching`, that wrote anywhere in it.
+   */
+  fixesOn(logicalId: string, mark: number, touching: boolean): JournalEntry[] {
+    const at = pointer('Resources', logicalId);
+    return this.entries.filter(
+      (entry) =>
+        entry.seq! > mark &&
+        entry.ops.some((op) => (op.op === 'add' && op.path === at) || (touching && (op.path === at || op.path.startsWith(at + '/')))),
+    );
   }
 
   /**

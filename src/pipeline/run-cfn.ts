@@ -72,6 +72,23 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
   const log = new FindingLog();
   const journal = new FixJournal();
   const info = { format: doc.format, isSam: isSamTemplate(doc.template) };
+  // What each transform saw when it last looked: the journal's mark then, and the needs-review findings it reported.
+  const lastLook = new Map<string, { mark: number; manual: Set<string> }>();
+  /**
+   * A needs-review finding that another transform's fix of this run brought about: it names a resource a fix created, or
+   * (on a later look of its transform) it is new and a fix wrote in its resource since. Those fixes
+   * are taken back: a fix must not leave a new problem behind.
+   */
+  const culpritsOf = (finding: Finding, key: string): ReturnType<FixJournal['fixesOn']> => {
+    const id = finding.logicalId;
+    if (!id) return [];
+    const look = lastLook.get(finding.transformId);
+    if (look?.manual.has(key)) return [];
+    const originalResources = doc.original.Resources;
+    const existed = originalResources !== null && typeof originalResources === 'object' && Object.hasOwn(originalResources, id);
+    if (!look) return existed ? [] : journal.fixesOn(id, 0, false);
+    return journal.fixesOn(id, look.mark, true);
+  };
 
   try {
     let pass = 0;
@@ -87,9 +104,22 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
         } catch (error) {
           throw new StackfixError('transform', `transform ${transform.meta.id} failed: ${(error as Error).message}`, { file: source.path, cause: error });
         }
+        const look = { mark: journal.mark, manual: new Set<string>() };
         for (const input of inputs) {
           const finding = toFinding(transform.meta.id, input, source.path, doc);
           if (!input.fix || input.fix.length === 0 || input.manual) {
+            if (finding.status === 'manual') {
+              const key = findingKey(finding);
+              look.manual.add(key);
+              // Another transform's fixes only: what a transform says about its own result is its own business.
+              const culprits = culpritsOf(finding, key).filter((entry) => entry.finding.transformId !== finding.transformId && !journal.dropped.has(entry.key));
+              if (culprits.length > 0) {
+                const reason = `it made ${finding.transformId} report a problem on ${finding.logicalId} ("${finding.message}"); a fix must not leave a new one behind`;
+                for (const culprit of culprits) for (const dropped of journal.drop(culprit.key, reason, doc)) newFiles.remove(dropped.files);
+                applied = true;
+                continue; // looked at again on the view without those fixes, in the next pass
+              }
+            }
             log.add(finding);
             continue;
           }
@@ -129,6 +159,7 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
           log.add(fixed);
           applied = true;
         }
+        lastLook.set(transform.meta.id, look);
       }
     }
     const body = doc.print();
