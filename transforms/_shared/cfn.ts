@@ -2,6 +2,7 @@
  * Reading a template's JSON view: the small queries most transforms need. Pure functions over the
  * view; nothing here edits.
  */
+import type { Operation } from 'fast-json-patch';
 import type { Json, Template } from '../../src/document/cfn/index.js';
 import { isPlainObject } from '../../src/document/cfn/index.js';
 import { pointer } from '../../src/document/pointer.js';
@@ -48,6 +49,17 @@ function listResources(section: { [key: string]: Json }): ResourceRef[] {
     });
   }
   return out;
+}
+
+/**
+ * The operation that gives a resource a property: an `add` into its Properties, or of a Properties map
+ * holding just that property when the resource has none (an `add` needs its parent to exist; a queue,
+ * a log group or a role may be declared with no Properties at all).
+ */
+export function addProperty(ref: Pick<ResourceRef, 'logicalId' | 'resource'>, name: string, value: Json): Operation {
+  return isPlainObject(ref.resource.Properties)
+    ? { op: 'add', path: pointer('Resources', ref.logicalId, 'Properties', name), value }
+    : { op: 'add', path: pointer('Resources', ref.logicalId, 'Properties'), value: { [name]: value } };
 }
 
 export function resourcesOfType(template: Template, ...types: string[]): ResourceRef[] {

@@ -5,7 +5,7 @@
  */
 import type { Operation } from 'fast-json-patch';
 import type { Json, Template } from '../../src/document/cfn/index.js';
-import { getResource, isPlainObject, pointer, referencedId, referencesIn, resourcesOfType, type JsonObject } from '../_shared/cfn.js';
+import { addProperty, getResource, isPlainObject, pointer, referencedId, referencesIn, resourcesOfType, type JsonObject } from '../_shared/cfn.js';
 import { isIntrinsic, propertyPointer, type LambdaFunction } from './functions.js';
 
 type Grant =
@@ -44,7 +44,7 @@ export function decryptGrant(fn: LambdaFunction, template: Template, keyId: stri
   const policy = decryptPolicy(policies ?? [], keyId);
   const at = pointer('Resources', roleId, 'Properties', 'Policies');
   const index = (policies ?? []).length;
-  const ops: Operation[] = policies === undefined ? [{ op: 'add', path: at, value: [policy] }] : [{ op: 'add', path: `${at}/-`, value: policy }];
+  const ops: Operation[] = policies === undefined ? [addProperty(resource, 'Policies', [policy])] : [{ op: 'add', path: `${at}/-`, value: policy }];
   planned.set(roleId, { op: 'test', path: `${at}/${index}`, value: policy });
   return { ops, what: `Its role ${roleId} gets kms:Decrypt on it (inline policy ${String(policy.PolicyName)}).`, role: roleId };
 }

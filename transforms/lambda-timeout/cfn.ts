@@ -6,7 +6,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { Template } from '../../src/document/cfn/index.js';
 import type { CfnContext, CfnFindingInput, CfnHalf } from '../../src/transform.js';
-import { pointer, resourcesOfType, samGlobals, type ResourceRef } from '../_shared/cfn.js';
+import { addProperty, pointer, resourcesOfType, samGlobals, type ResourceRef } from '../_shared/cfn.js';
 import { expectedDuration, readMetrics, timeoutFor, type Expected, type Observed } from './durations.js';
 import type { LambdaTimeoutOptions } from './meta.js';
 import { behindApiGateway, feedingQueues, literalSeconds, type QueueSource } from './triggers.js';
@@ -117,7 +117,7 @@ function queueUpdates(template: Template, plans: Plan[], ctx: Ctx, findings: Cfn
       findings.push({ ...where, messageId: 'queueVisibilityTooLong', message: `${why}.`, manual: `SQS allows at most ${MAX_VISIBILITY} s; shorten the function's timeout or its batch.` });
     } else if (current < required) {
       updates.set(queueId, {
-        op: { op: 'add', path: pointer('Resources', queueId, 'Properties', 'VisibilityTimeout'), value: required },
+        op: addProperty(queue, 'VisibilityTimeout', required),
         message: `${why}: raised from ${current} s to ${required} s.`,
       });
     }
@@ -154,7 +154,7 @@ function functionFindings(plan: Plan, ctx: Ctx, queueOps: Map<string, QueueUpdat
   const ownTimeout = literalSeconds(plan.fn.properties.Timeout);
   const changes = ownTimeout !== undefined ? ownTimeout !== plan.target : plan.currentSeconds !== plan.target || !plan.explicit;
   if (!changes) return findings;
-  const ops: Operation[] = [{ op: 'add', path: pointer('Resources', id, 'Properties', 'Timeout'), value: plan.target }];
+  const ops: Operation[] = [addProperty(plan.fn, 'Timeout', plan.target)];
   const queueNotes: string[] = [];
   for (const queue of plan.queues) {
     const update = queue.queueId ? queueOps.get(queue.queueId) : undefined;

@@ -11,6 +11,7 @@ import type { Operation } from 'fast-json-patch';
 import type { CfnFindingInput, CfnHalf } from '../../src/transform.js';
 import type { Json, Template } from '../../src/document/cfn/index.js';
 import {
+  addProperty,
   isIntrinsic,
   isPlainObject,
   pointer,
@@ -65,9 +66,7 @@ function retentionFinding(group: ResourceRef, days: number): CfnFindingInput | u
   const retention = group.properties.RetentionInDays;
   const where = `AWS::Logs::LogGroup ${group.logicalId}`;
   if (retention === undefined) {
-    const fix: Operation[] = isPlainObject(group.resource.Properties)
-      ? [{ op: 'add', path: pointer('Resources', group.logicalId, 'Properties', 'RetentionInDays'), value: days }]
-      : [{ op: 'add', path: pointer('Resources', group.logicalId, 'Properties'), value: { RetentionInDays: days } }];
+    const fix: Operation[] = [addProperty(group, 'RetentionInDays', days)];
     return { pointer: group.pointer, messageId: 'noRetention', message: `${where} has no RetentionInDays, so its logs are kept forever: set ${days} days`, fix };
   }
   if (mayBeAbsent(retention)) {
