@@ -36,12 +36,28 @@ export function applyCopyOnWrite(root: Json, op: Operation, fresh: Set<object>):
   };
   copyAlong(op.path);
   if ('from' in op && op.from) copyAlong(op.from);
-  const owned = 'value' in op && op.value !== undefined ? { ...op, value: structuredClone(op.value) } : op;
+  // The view must not share objects with the operation (a transform may reuse its value in another fix).
+  const owned = 'value' in op && op.value !== undefined ? { ...op, value: cloneJson(op.value as Json) } : op;
   try {
     return applyOperation(newRoot, owned as Operation, true, true, true).newDocument as Json;
   } catch (error) {
     throw new StackfixError('engine', `operation ${op.op} ${op.path} does not apply: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
+}
+
+/** A deep copy of a JSON value: several times faster than structuredClone on the small values fixes carry. */
+function cloneJson(value: Json): Json {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const out = copyObject(value);
+  for (const key of Object.keys(out)) {
+    const inner = out[key]!;
+    if (inner !== null && typeof inner === 'object') {
+      if (key === '__proto__') Object.defineProperty(out, key, { value: cloneJson(inner), enumerable: true, writable: true, configurable: true });
+      else out[key] = cloneJson(inner);
+    }
+  }
+  return out;
 }
 
 /**
