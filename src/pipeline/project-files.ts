@@ -40,21 +40,39 @@ function pathExists(file: string): boolean {
 }
 
 export function projectFiles(root: string, baseDir: string, overlay?: Map<string, string>): ProjectFiles {
+  // The disk does not change during a run (nothing is written before every file is done): what was
+  // resolved, looked for or read once is kept, since every fix pass asks again. Files that fixes
+  // create are in `overlay`, asked first every time.
+  const targets = new Map<string, string | undefined>();
+  const present = new Map<string, boolean>();
+  const texts = new Map<string, string | undefined>();
+  const targetOf = (relativePath: string) => {
+    if (!targets.has(relativePath)) targets.set(relativePath, resolveInside(root, baseDir, relativePath));
+    return targets.get(relativePath);
+  };
   return {
     exists(relativePath) {
-      const target = resolveInside(root, baseDir, relativePath);
-      return target !== undefined && (overlay?.has(target) || existsSync(target));
+      const target = targetOf(relativePath);
+      if (target === undefined) return false;
+      if (overlay?.has(target)) return true;
+      if (!present.has(target)) present.set(target, existsSync(target));
+      return present.get(target)!;
     },
     read(relativePath) {
-      const target = resolveInside(root, baseDir, relativePath);
+      const target = targetOf(relativePath);
       if (target === undefined) return undefined;
       const pending = overlay?.get(target);
       if (pending !== undefined) return pending;
-      try {
-        return readFileSync(target, 'utf8');
-      } catch {
-        return undefined;
+      if (!texts.has(target)) {
+        let text: string | undefined;
+        try {
+          text = readFileSync(target, 'utf8');
+        } catch {
+          text = undefined;
+        }
+        texts.set(target, text);
       }
+      return texts.get(target);
     },
   };
 }

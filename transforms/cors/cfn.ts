@@ -74,25 +74,47 @@ const ORIGINS_KEY = /^allow-?origins?$/i;
 /** `*`, or `'*'` as API Gateway header mappings quote it. */
 const isStar = (value: Json | undefined) => typeof value === 'string' && value.trim().replace(/^'(.*)'$/, '$1').trim() === '*';
 
-function hitsIn(holder: Holder): Hit[] {
+/**
+ * Hits already found, by the map searched: a resource no fix touched is the same object in the next
+ * pass (copy-on-write), and the search walks all of its properties.
+ */
+const hitsOfValue = new WeakMap<JsonObject, { key: string; hits: readonly Hit[] }>();
+
+function hitsIn(holder: Holder): readonly Hit[] {
+  const key = `${holder.path.join('/')}\u0000${holder.samApi}\u0000${holder.samHttpApi}`;
+  const known = hitsOfValue.get(holder.value);
+  if (known?.key === key) return known.hits;
+  const hits = searchHits(holder);
+  hitsOfValue.set(holder.value, { key, hits });
+  return hits;
+}
+
+function searchHits(holder: Holder): Hit[] {
   const hits: Hit[] = [];
   const { Cors: cors, CorsConfiguration: corsConfiguration } = holder.value;
   if (holder.samApi && isStar(cors)) hits.push({ path: [...holder.path, 'Cors'], kind: 'single', value: cors! });
   if (holder.samHttpApi && corsConfiguration === true) hits.push({ path: [...holder.path, 'CorsConfiguration'], kind: 'corsTrue', value: true });
   if (holder.samHttpApi && isStar(corsConfiguration)) hits.push({ path: [...holder.path, 'CorsConfiguration'], kind: 'single', value: corsConfiguration! });
-  walk(holder.value, holder.path, hits);
+  walk(holder.value, [...holder.path], hits);
   return hits;
 }
 
+/** Search a subtree; `path` is pushed and popped on the way (copied only for a hit). */
 function walk(node: Json, path: string[], hits: Hit[]): void {
   if (Array.isArray(node)) {
-    node.forEach((item, i) => walk(item, [...path, String(i)], hits));
+    for (let i = 0; i < node.length; i++) {
+      path.push(String(i));
+      walk(node[i]!, path, hits);
+      path.pop();
+    }
     return;
   }
   if (!isPlainObject(node)) return;
-  for (const [key, value] of Object.entries(node)) {
-    if (HEADER_KEY.test(key) || ORIGINS_KEY.test(key)) originValues(value, [...path, key], hits);
-    else walk(value, [...path, key], hits);
+  for (const key of Object.keys(node)) {
+    path.push(key);
+    if (HEADER_KEY.test(key) || ORIGINS_KEY.test(key)) originValues(node[key]!, [...path], hits);
+    else walk(node[key]!, path, hits);
+    path.pop();
   }
 }
 

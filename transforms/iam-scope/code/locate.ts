@@ -62,8 +62,34 @@ function readInlineCodeNow(name: string, code: string, language: Language): Code
   return reading;
 }
 
+/**
+ * Readings of code files, kept with the text of every file they depend on (the candidates looked at and
+ * the files read): every fix pass reads each function's code again, and a reading is reused only when
+ * all those texts are still the same. Bounded.
+ */
+const fileReadings = new Map<string, { reading: CodeReading; texts: Array<[string, string | undefined]> }>();
+const FILE_READINGS_KEPT = 256;
+
 /** The first of the candidate entry files that exists, read with what it imports. */
 export function readCodeFile(candidates: string[], root: string, read: ReadFile): CodeReading | undefined {
+  const key = `${root}\u0000${candidates.join('\u0000')}`;
+  const known = fileReadings.get(key);
+  if (known && known.texts.every(([file, text]) => read(file) === text)) return known.reading;
+  const texts = new Map<string, string | undefined>();
+  const recording: ReadFile = (file) => {
+    const text = read(file);
+    if (!texts.has(file)) texts.set(file, text);
+    return text;
+  };
+  const reading = readCodeFileNow(candidates, root, recording);
+  if (reading) {
+    if (fileReadings.size >= FILE_READINGS_KEPT) fileReadings.delete(fileReadings.keys().next().value!);
+    fileReadings.set(key, { reading, texts: [...texts] });
+  }
+  return reading;
+}
+
+function readCodeFileNow(candidates: string[], root: string, read: ReadFile): CodeReading | undefined {
   for (const file of candidates) {
     const text = read(file);
     if (text === undefined) continue;
