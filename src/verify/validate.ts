@@ -9,7 +9,7 @@
 import type { Json, Template } from '../document/cfn/index.js';
 import { isPlainObject } from '../document/cfn/index.js';
 import type { Operation } from 'fast-json-patch';
-import { parsePointer, pointer } from '../document/pointer.js';
+import { escapeSegment, parsePointer, pointer } from '../document/pointer.js';
 import { loadSpec, type PropertySpec, type Shape, type Spec } from './spec.js';
 
 export interface SpecProblem {
@@ -54,7 +54,7 @@ export function validateTemplate(template: Template, options: ValidateOptions = 
     if (Array.isArray(value)) return value.forEach((item, i) => checkReferences(item, `${at}/${i}`, locals));
     if (!isPlainObject(value)) return;
     for (const [key, inner] of Object.entries(value)) {
-      const here = `${at}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      const here = `${at}/${escapeSegment(key)}`;
       if (key === 'Ref' && typeof inner === 'string') {
         if (!refTarget(inner) && !locals.has(inner)) report(here, `Ref to ${inner}, which is not a parameter or resource`);
       } else if (key === 'Fn::GetAtt') {
@@ -189,7 +189,7 @@ function checkObject(value: Record<string, Json>, properties: Record<string, Pro
   checkRequired(value, properties, at, report);
   for (const [name, inner] of Object.entries(value)) {
     const property = properties[name];
-    const here = `${at}/${name.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const here = `${at}/${escapeSegment(name)}`;
     if (!property) {
       report(here, `${owner} has no property ${name}`);
       continue;

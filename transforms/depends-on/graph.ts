@@ -58,9 +58,9 @@ export class DependencyGraph {
     this.resourceIds = new Set(Object.keys(resources).filter((id) => isPlainObject(resources[id]) && typeof resources[id].Type === 'string'));
     const edges: Edge[] = [];
     for (const id of this.resourceIds) edges.push(...resourceEdges(id, resources[id] as { [key: string]: Json }));
-    for (const [id, output] of Object.entries(section('Outputs'))) edges.push(...outputEdges(id, output));
+    for (const [id, output] of Object.entries(section('Outputs'))) edges.push(...remembered(output, `Outputs/${id}`, () => outputEdges(id, output)));
     for (const [id, condition] of Object.entries(section('Conditions'))) {
-      edges.push(...walk(condition, { section: 'Conditions', from: id, path: ['Conditions', id], underIf: false, inConditions: true }));
+      edges.push(...remembered(condition, `Conditions/${id}`, () => walk(condition, { section: 'Conditions', from: id, path: ['Conditions', id], underIf: false, inConditions: true })));
     }
     this.edges = edges;
     for (const edge of edges) {
@@ -159,17 +159,23 @@ export class DependencyGraph {
 }
 
 /**
- * A resource's edges, by the resource object: fixes copy what they change (copy-on-write), so a
- * resource that no fix touched is the same object in the next pass and its edges are not walked again.
+ * An entry's edges, by the entry's object: fixes copy what they change (copy-on-write), so a resource,
+ * output or condition that no fix touched is the same object in the next pass and is not walked again.
  */
-const edgesOfResource = new WeakMap<object, { id: string; edges: readonly Edge[] }>();
+const edgesOfEntry = new WeakMap<object, { id: string; edges: readonly Edge[] }>();
+
+/** `id` is the entry's section and name (`Outputs/Url`): the same edges stand only for the same place. */
+function remembered(entry: Json, id: string, compute: () => readonly Edge[]): readonly Edge[] {
+  if (entry === null || typeof entry !== 'object') return compute();
+  const known = edgesOfEntry.get(entry);
+  if (known?.id === id) return known.edges;
+  const edges = compute();
+  edgesOfEntry.set(entry, { id, edges });
+  return edges;
+}
 
 function resourceEdges(id: string, resource: { [key: string]: Json }): readonly Edge[] {
-  const known = edgesOfResource.get(resource);
-  if (known?.id === id) return known.edges;
-  const edges = walkResource(id, resource);
-  edgesOfResource.set(resource, { id, edges });
-  return edges;
+  return remembered(resource, `Resources/${id}`, () => walkResource(id, resource));
 }
 
 function walkResource(id: string, resource: { [key: string]: Json }): Edge[] {

@@ -11,7 +11,7 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Parser, ty
 import { engineError, inputError, type LinePos } from '../../errors.js';
 import { parsePointer } from '../pointer.js';
 import { detectEol, type SourceText } from '../source.js';
-import { CFN_YAML_TAGS, longFormOfTag } from './intrinsics.js';
+import { CFN_YAML_SCHEMA, CFN_YAML_TAGS, longFormOfTag } from './intrinsics.js';
 import { isPlainObject } from './json.js';
 import { applyEdits, reconcile } from './reconcile.js';
 import { applyCopyOnWrite } from './copy-on-write.js';
@@ -55,7 +55,8 @@ export class CfnDocument {
     const lineCounter = new LineCounter();
     const ast = parseDocument(source.body, {
       lineCounter,
-      customTags: CFN_YAML_TAGS,
+      // The schema built once, unless a `%YAML` directive may ask for another one (a given schema wins).
+      ...(/^%/m.test(source.body) ? { customTags: CFN_YAML_TAGS } : { schema: CFN_YAML_SCHEMA }),
       // yaml's own duplicate-key check compares each key with every earlier one (quadratic: minutes on a
       // 20 MB template); checkTree does it with a set, in the same pass as the alias checks.
       uniqueKeys: false,
