@@ -20,18 +20,31 @@ export interface ResourceRef {
 }
 
 /**
- * The resource list of a Resources section, by the section object: every transform asks for it, every
- * pass, and fixes copy what they change (copy-on-write), so an unchanged section is the same object.
+ * A cache of what is computed from a part of the view, kept by that part's object. Fixes copy what they
+ * change (copy-on-write), so a part no fix touched is the same object in the next pass, and what was
+ * computed from it still holds. `place` tells apart what the same object gives in different places
+ * (a resource's edges name its logical id); one object keeps one result, the last computed.
  */
-const listed = new WeakMap<object, readonly ResourceRef[]>();
+export function perObjectCache<T>(): (part: object, place: string, compute: () => T) => T {
+  const kept = new WeakMap<object, { place: string; value: T }>();
+  return (part, place, compute) => {
+    const known = kept.get(part);
+    if (known?.place === place) return known.value;
+    const value = compute();
+    kept.set(part, { place, value });
+    return value;
+  };
+}
+
+/** The resource list of a Resources section: every transform asks for it, every pass. */
+const listed = perObjectCache<readonly ResourceRef[]>();
 /** Shared by every resource without Properties: frozen, so that writing to it fails loudly. */
 const NO_PROPERTIES: JsonObject = Object.freeze({}) as JsonObject;
 
 export function resources(template: Template): ResourceRef[] {
   const section = template.Resources;
   if (!isPlainObject(section)) return [];
-  let list = listed.get(section);
-  if (!list) listed.set(section, (list = listResources(section)));
+  const list = listed(section, '', () => listResources(section));
   // A copy: callers may sort or filter it in place. The refs themselves are shared, read-only.
   return list.slice();
 }

@@ -15,7 +15,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { Json, Template } from '../../src/document/cfn/index.js';
 import type { CfnFindingInput, CfnHalf } from '../../src/transform.js';
-import { isPlainObject, pointer, resources, type JsonObject } from '../_shared/cfn.js';
+import { isPlainObject, perObjectCache, pointer, resources, type JsonObject } from '../_shared/cfn.js';
 import { functionCodeFindings } from './function-code.js';
 import type { CorsOptions } from './meta.js';
 
@@ -74,19 +74,11 @@ const ORIGINS_KEY = /^allow-?origins?$/i;
 /** `*`, or `'*'` as API Gateway header mappings quote it. */
 const isStar = (value: Json | undefined) => typeof value === 'string' && value.trim().replace(/^'(.*)'$/, '$1').trim() === '*';
 
-/**
- * Hits already found, by the map searched: a resource no fix touched is the same object in the next
- * pass (copy-on-write), and the search walks all of its properties.
- */
-const hitsOfValue = new WeakMap<JsonObject, { key: string; hits: readonly Hit[] }>();
+/** Hits already found, by the map searched: its search walks all of a resource's properties, every pass. */
+const knownHits = perObjectCache<readonly Hit[]>();
 
 function hitsIn(holder: Holder): readonly Hit[] {
-  const key = `${holder.path.join('/')}\u0000${holder.samApi}\u0000${holder.samHttpApi}`;
-  const known = hitsOfValue.get(holder.value);
-  if (known?.key === key) return known.hits;
-  const hits = searchHits(holder);
-  hitsOfValue.set(holder.value, { key, hits });
-  return hits;
+  return knownHits(holder.value, `${holder.path.join('/')}\u0000${holder.samApi}\u0000${holder.samHttpApi}`, () => searchHits(holder));
 }
 
 function searchHits(holder: Holder): Hit[] {

@@ -9,6 +9,7 @@
 import type { Json, Template } from '../../src/document/cfn/index.js';
 import { isPlainObject } from '../../src/document/cfn/index.js';
 import { pointer } from '../../src/document/pointer.js';
+import { perObjectCache } from '../_shared/cfn.js';
 
 export type EdgeKind = 'Ref' | 'GetAtt' | 'Sub' | 'DependsOn' | 'Condition';
 export type Section = 'Resources' | 'Outputs' | 'Conditions';
@@ -158,20 +159,12 @@ export class DependencyGraph {
   }
 }
 
-/**
- * An entry's edges, by the entry's object: fixes copy what they change (copy-on-write), so a resource,
- * output or condition that no fix touched is the same object in the next pass and is not walked again.
- */
-const edgesOfEntry = new WeakMap<object, { id: string; edges: readonly Edge[] }>();
+/** An entry's edges, by the entry's object (see perObjectCache): an entry no fix touched is not walked again. */
+const knownEdges = perObjectCache<readonly Edge[]>();
 
-/** `id` is the entry's section and name (`Outputs/Url`): the same edges stand only for the same place. */
-function remembered(entry: Json, id: string, compute: () => readonly Edge[]): readonly Edge[] {
-  if (entry === null || typeof entry !== 'object') return compute();
-  const known = edgesOfEntry.get(entry);
-  if (known?.id === id) return known.edges;
-  const edges = compute();
-  edgesOfEntry.set(entry, { id, edges });
-  return edges;
+/** `place` is the entry's section and name (`Outputs/Url`): the same edges stand only for the same place. */
+function remembered(entry: Json, place: string, compute: () => readonly Edge[]): readonly Edge[] {
+  return entry !== null && typeof entry === 'object' ? knownEdges(entry, place, compute) : compute();
 }
 
 function resourceEdges(id: string, resource: { [key: string]: Json }): readonly Edge[] {
