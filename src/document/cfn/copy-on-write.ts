@@ -6,6 +6,7 @@
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import { StackfixError } from '../../errors.js';
 import { parsePointer } from '../pointer.js';
+import { setOwn } from './json.js';
 import type { Json } from './view.js';
 
 // fast-json-patch is CommonJS: Node's ESM loader exposes its functions on the default export only.
@@ -49,29 +50,15 @@ export function applyCopyOnWrite(root: Json, op: Operation, fresh: Set<object>):
 function cloneJson(value: Json): Json {
   if (value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map(cloneJson);
-  const out = copyObject(value);
-  for (const key of Object.keys(out)) {
-    const inner = out[key]!;
-    if (inner !== null && typeof inner === 'object') {
-      if (key === '__proto__') Object.defineProperty(out, key, { value: cloneJson(inner), enumerable: true, writable: true, configurable: true });
-      else out[key] = cloneJson(inner);
-    }
-  }
+  const out: { [key: string]: Json } = {};
+  for (const key of Object.keys(value)) setOwn(out, key, cloneJson(value[key]!));
   return out;
 }
 
-/**
- * A shallow copy of a map: twice as fast as `{ ...value }` on the big maps (Resources with thousands of
- * entries) that every fix copies. `__proto__` is defined, not assigned, so it stays an ordinary key.
- */
+/** A shallow copy of a map: twice as fast as `{ ...value }` on the big maps (Resources with thousands of entries) that every fix copies. */
 function copyObject(value: { [key: string]: Json }): { [key: string]: Json } {
   const out: { [key: string]: Json } = {};
   const keys = Object.keys(value);
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    if (key === '__proto__') Object.defineProperty(out, key, { value: value[key], enumerable: true, writable: true, configurable: true });
-    else out[key] = value[key]!;
-  }
+  for (let i = 0; i < keys.length; i++) setOwn(out, keys[i]!, value[keys[i]!]!);
   return out;
 }
-

@@ -23,3 +23,12 @@ export function deepEqual(a: unknown, b: unknown): boolean {
 export function isPlainObject(value: unknown): value is { [key: string]: Json } {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
+
+/**
+ * `target[key] = value` for a JSON map: `__proto__` is defined rather than assigned, so that it stays an
+ * ordinary key (as JSON.parse makes it) instead of replacing the object's prototype.
+ */
+export function setOwn(target: { [key: string]: Json }, key: string, value: Json): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}

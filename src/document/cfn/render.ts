@@ -7,6 +7,7 @@
  * must be quoted.
  */
 import { Document, Scalar } from 'yaml';
+import { BoundedCache } from '../../bounded-cache.js';
 import { intrinsicKey, shortTagOf } from './intrinsics.js';
 import type { JsonStyle, YamlStyle } from './style.js';
 import type { Json } from './view.js';
@@ -43,9 +44,8 @@ function quoteScalar(value: string, asKey: boolean, style: YamlStyle): string {
   return text.endsWith('\n') ? text.slice(0, -1) : text;
 }
 
-/** Scalars already written (keys and values repeat: `Type`, `Properties`, `Retain`…), bounded. */
-const scalarTexts = new Map<string, string>();
-const SCALAR_TEXTS_KEPT = 10_000;
+/** Scalars already written (keys and values repeat: `Type`, `Properties`, `Retain`…). */
+const scalarTexts = new BoundedCache<string, string>(10_000);
 
 class YamlEmitter {
   constructor(private readonly style: YamlStyle) {}
@@ -68,11 +68,7 @@ class YamlEmitter {
     if (typeof value !== 'string') return String(value);
     const key = `${asKey ? 'k' : 'v'}${this.style.singleQuote ? "'" : '"'}${this.style.indent}\u0000${value}`;
     let text = scalarTexts.get(key);
-    if (text === undefined) {
-      text = quoteScalar(value, asKey, this.style);
-      if (scalarTexts.size >= SCALAR_TEXTS_KEPT) scalarTexts.clear();
-      scalarTexts.set(key, text);
-    }
+    if (text === undefined) scalarTexts.set(key, (text = quoteScalar(value, asKey, this.style)));
     return text;
   }
 

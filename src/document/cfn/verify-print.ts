@@ -23,7 +23,7 @@
  */
 import { isMap, isScalar, parseDocument, type Document, type Node, type YAMLMap } from 'yaml';
 import { CFN_YAML_SCHEMA, CFN_YAML_TAGS } from './intrinsics.js';
-import { deepEqual, isPlainObject } from './json.js';
+import { deepEqual, isPlainObject, setOwn } from './json.js';
 import { keyString, viewOf, type Json } from './view.js';
 
 const PARSE_OPTIONS = { uniqueKeys: false, strict: false, customTags: CFN_YAML_TAGS } as const;
@@ -110,7 +110,7 @@ function meaningOfMap(text: string, body: Chunk, column: number, before: Origina
     const meanings = parseEntries(text, run, column);
     run = [];
     if (!meanings) return false;
-    for (const [key, value] of meanings) set(out, key, value);
+    for (const [key, value] of meanings) setOwn(out, key, value);
     return true;
   };
   for (const chunk of chunks) {
@@ -120,7 +120,7 @@ function meaningOfMap(text: string, body: Chunk, column: number, before: Origina
       continue;
     }
     if (!flush()) return undefined;
-    set(out, meaning[0], meaning[1]);
+    setOwn(out, meaning[0], meaning[1]); // last one wins, as in the view
   }
   return flush() ? out : undefined;
 }
@@ -256,10 +256,4 @@ function parseEntries(text: string, chunks: Chunk[], column: number): Meaning[] 
     meanings.push([keyString(key), viewOf(value, doc)]);
   }
   return meanings;
-}
-
-/** Last one wins, as in the view; `__proto__` stays an ordinary key. */
-function set(target: { [key: string]: Json }, key: string, value: Json): void {
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
 }

@@ -3,6 +3,7 @@
  * `Fn::Join` form too), or the handler's file in the folder `Code`/`CodeUri` points to.
  */
 import type { Json } from '../../../src/document/cfn/index.js';
+import { BoundedCache } from '../../../src/bounded-cache.js';
 import { isPlainObject } from '../../../src/document/cfn/index.js';
 import type { LambdaFunction } from '../template.js';
 import { joinPath, readJsCode } from './js.js';
@@ -42,15 +43,13 @@ export function readFunctionCode(fn: LambdaFunction, read: ReadFile): CodeResult
  * code again, and the code of a function no fix touched is the same text. Bounded, so that a run over
  * thousands of templates does not keep them all.
  */
-const inlineReadings = new Map<string, CodeReading>();
-const INLINE_READINGS_KEPT = 256;
+const inlineReadings = new BoundedCache<string, CodeReading>(256);
 
 export function readInlineCode(name: string, code: string, language: Language): CodeReading {
   const key = `${language}\u0000${name}\u0000${code}`;
   const known = inlineReadings.get(key);
   if (known) return known;
   const reading = readInlineCodeNow(name, code, language);
-  if (inlineReadings.size >= INLINE_READINGS_KEPT) inlineReadings.delete(inlineReadings.keys().next().value!);
   inlineReadings.set(key, reading);
   return reading;
 }
@@ -67,8 +66,7 @@ function readInlineCodeNow(name: string, code: string, language: Language): Code
  * the files read): every fix pass reads each function's code again, and a reading is reused only when
  * all those texts are still the same. Bounded.
  */
-const fileReadings = new Map<string, { reading: CodeReading; texts: Array<[string, string | undefined]> }>();
-const FILE_READINGS_KEPT = 256;
+const fileReadings = new BoundedCache<string, { reading: CodeReading; texts: Array<[string, string | undefined]> }>(256);
 
 /** The first of the candidate entry files that exists, read with what it imports. */
 export function readCodeFile(candidates: string[], root: string, read: ReadFile): CodeReading | undefined {
@@ -82,10 +80,7 @@ export function readCodeFile(candidates: string[], root: string, read: ReadFile)
     return text;
   };
   const reading = readCodeFileNow(candidates, root, recording);
-  if (reading) {
-    if (fileReadings.size >= FILE_READINGS_KEPT) fileReadings.delete(fileReadings.keys().next().value!);
-    fileReadings.set(key, { reading, texts: [...texts] });
-  }
+  if (reading) fileReadings.set(key, { reading, texts: [...texts] });
   return reading;
 }
 
