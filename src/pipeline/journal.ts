@@ -49,6 +49,10 @@ export class FixJournal {
 
   record(entry: JournalEntry): void {
     entry.seq = ++this.seq;
+    this.keep(entry);
+  }
+
+  private keep(entry: JournalEntry): void {
     this.entries.push(entry);
     if (!this.firstPass.has(entry.key)) this.firstPass.set(entry.key, entry.pass);
   }
@@ -90,9 +94,9 @@ export class FixJournal {
         removed.push(this.markDropped(entry, `it depended on a fix that was dropped (${reason})`));
       }
     }
-    this.entries = kept;
+    this.entries = [];
     this.firstPass = new Map();
-    for (const entry of kept) if (!this.firstPass.has(entry.key)) this.firstPass.set(entry.key, entry.pass);
+    for (const entry of kept) this.keep(entry);
     return removed;
   }
 

@@ -4,7 +4,7 @@
  * One print at the end turns the final view into minimal text edits, verified by a re-parse.
  */
 import path from 'node:path';
-import { CfnDocument, type Template } from '../document/cfn/index.js';
+import { CfnDocument, isPlainObject, type Template } from '../document/cfn/index.js';
 import { restoreText, type SourceText } from '../document/source.js';
 import { StackfixError, toErrorRecord } from '../errors.js';
 import type { CfnFindingInput, Finding } from '../transform.js';
@@ -84,8 +84,7 @@ export function runTemplate(source: SourceText, transforms: PreparedTransform[],
     if (!id) return [];
     const look = lastLook.get(finding.transformId);
     if (look?.manual.has(key)) return [];
-    const originalResources = doc.original.Resources;
-    const existed = originalResources !== null && typeof originalResources === 'object' && Object.hasOwn(originalResources, id);
+    const existed = isPlainObject(doc.original.Resources) && Object.hasOwn(doc.original.Resources, id);
     if (!look) return existed ? [] : journal.fixesOn(id, 0, false);
     return journal.fixesOn(id, look.mark, true);
   };

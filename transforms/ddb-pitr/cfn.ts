@@ -8,7 +8,7 @@
 import type { Operation } from 'fast-json-patch';
 import type { CfnFindingInput, CfnHalf } from '../../src/transform.js';
 import type { Json, Template } from '../../src/document/cfn/index.js';
-import { isIntrinsic, isPlainObject, pointer, resources, type JsonObject, type ResourceRef } from '../_shared/cfn.js';
+import { addProperty, isIntrinsic, isPlainObject, pointer, resources, type JsonObject, type ResourceRef } from '../_shared/cfn.js';
 import type { DdbPitrOptions } from './meta.js';
 import { PITR_RULES, suppressedRules } from './suppressions.js';
 
@@ -61,9 +61,8 @@ function asReport(finding: CfnFindingInput, messageId: string, reason: string): 
 function tableFinding(template: Template, resource: ResourceRef): CfnFindingInput | undefined {
   const where = `${resource.type} ${resource.logicalId}`;
   if (resource.resource.Properties === undefined) {
-    // No Properties map to add to (RFC 6902 add needs the parent): create it with the specification.
-    const path = pointer('Resources', resource.logicalId, 'Properties');
-    return { pointer: resource.pointer, messageId: 'pitrMissing', message: missingMessage(where), fix: [{ op: 'add', path, value: { [SPEC]: ENABLED_SPEC } }] };
+    // No Properties map to add to: addProperty creates it with the specification.
+    return { pointer: resource.pointer, messageId: 'pitrMissing', message: missingMessage(where), fix: [addProperty(resource, SPEC, ENABLED_SPEC)] };
   }
   return specFinding(template, resource.properties, ['Resources', resource.logicalId, 'Properties'], where);
 }
