@@ -347,12 +347,6 @@ const generatedArb: fc.Arbitrary<Generated> = fc
  */
 const KNOWN_ISSUES: Array<{ title: string; matches: (finding: Finding, view: Template) => boolean }> = [];
 
-function resourceOf(view: Template, id: string | undefined): { [key: string]: Json } | undefined {
-  const resources = view.Resources;
-  const resource = id !== undefined && isPlainObject(resources) ? resources[id] : undefined;
-  return isPlainObject(resource) ? resource : undefined;
-}
-
 function knownIssue(finding: Finding, view: Template): boolean {
   return KNOWN_ISSUES.some((issue) => issue.matches(finding, view));
 }

@@ -8,7 +8,7 @@
 import { realpathSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { isAlias, parseDocument, visit } from 'yaml';
+import { parseDocument, visit } from 'yaml';
 import { CfnDocument } from '../src/document/cfn/index.js';
 import { CFN_YAML_TAGS } from '../src/document/cfn/intrinsics.js';
 import { viewOf, type Json } from '../src/document/cfn/view.js';

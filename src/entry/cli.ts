@@ -6,7 +6,6 @@
  */
 import path from 'node:path';
 import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
 import { fix, transformsFor, type FixOptions } from '../api.js';
 import { StackfixError } from '../errors.js';
 import { prepareTransforms } from '../pipeline/prepare.js';

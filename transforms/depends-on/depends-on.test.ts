@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { CfnDocument } from '../../src/document/cfn/index.js';
 import { toSourceText } from '../../src/document/source.js';
+import { CORPUS_DIR, corpusEntries } from '../../test/helpers/corpus.js';
 import { defineFixtureTests } from '../../test/helpers/fixtures.js';
 import { runOne } from '../../test/helpers/run-one.js';
 import { DependencyGraph } from './graph.js';
@@ -10,23 +11,14 @@ import { requiredOrderings } from './orderings.js';
 
 defineFixtureTests(import.meta.dirname, 'depends-on');
 
-const CORPUS = path.resolve(import.meta.dirname, '../../../shared/corpus/cfn');
-
-/** Corpus files whose MANIFEST row lists this failure id. */
-function labelledFiles(id: string): string[] {
-  const [header, ...rows] = readFileSync(path.join(CORPUS, '../MANIFEST.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t'));
-  const file = header!.indexOf('local_file');
-  const ids = header!.indexOf('stackfix_ids');
-  return rows.filter((r) => r[ids]!.split(',').includes(id) && r[file] !== '-').map((r) => path.basename(r[file]!));
-}
 
 describe('depends-on on the corpus', () => {
   test('every labelled template is fixed, reported, or already ordered; a second run changes nothing', async () => {
-    const files = labelledFiles('depends-on');
+    const files = corpusEntries().filter((e) => e.stackfixIds.includes('depends-on')).map((e) => e.name);
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      const text = readFileSync(path.join(CORPUS, file), 'utf8');
-      const first = await runOne('depends-on', CORPUS, file, text);
+      const text = readFileSync(path.join(CORPUS_DIR, file), 'utf8');
+      const first = await runOne('depends-on', CORPUS_DIR, file, text);
       expect(first.errors, file).toEqual([]);
       const acted = first.findings.filter((f) => f.status === 'fixed' || (f.status === 'manual' && f.reason));
       if (acted.length === 0) {
@@ -38,7 +30,7 @@ describe('depends-on on the corpus', () => {
         expect(needed.length, file).toBeGreaterThan(0);
         for (const o of needed) expect(graph.isOrderedAfter(o.dependent, o.target), `${file}: ${o.dependent} after ${o.target}`).toBe(true);
       }
-      const second = await runOne('depends-on', CORPUS, file, first.output);
+      const second = await runOne('depends-on', CORPUS_DIR, file, first.output);
       expect(second.output, file).toBe(first.output);
       expect(second.findings.filter((f) => f.status === 'fixed'), file).toEqual([]);
     }
@@ -46,6 +38,6 @@ describe('depends-on on the corpus', () => {
 });
 
 test('an unknown rule id in skipRules is an error, not a silent no-op', async () => {
-  const result = await runOne('depends-on', CORPUS, 't.yaml', 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n', { skipRules: ['deployment-after-method'] });
+  const result = await runOne('depends-on', CORPUS_DIR, 't.yaml', 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n', { skipRules: ['deployment-after-method'] });
   expect(result.errors.map((e) => e.message).join()).toMatch(/unknown rule id in skipRules: deployment-after-method/);
 });

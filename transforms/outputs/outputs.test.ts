@@ -1,30 +1,22 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { CORPUS_DIR, corpusEntries } from '../../test/helpers/corpus.js';
 import { defineFixtureTests } from '../../test/helpers/fixtures.js';
 import { runOne } from '../../test/helpers/run-one.js';
 
 defineFixtureTests(import.meta.dirname, 'outputs');
 
-const CORPUS = path.resolve(import.meta.dirname, '../../../shared/corpus/cfn');
-
-/** Corpus files whose MANIFEST row lists this failure id. */
-function labelledFiles(id: string): string[] {
-  const [header, ...rows] = readFileSync(path.join(CORPUS, '../MANIFEST.tsv'), 'utf8').trim().split('\n').map((line) => line.split('\t'));
-  const file = header!.indexOf('local_file');
-  const ids = header!.indexOf('stackfix_ids');
-  return rows.filter((r) => r[ids]!.split(',').includes(id) && r[file] !== '-').map((r) => path.basename(r[file]!));
-}
 
 describe('outputs on the corpus', () => {
   test('every labelled template gets its outputs (or a reason); a second run changes nothing', async () => {
-    const files = labelledFiles('outputs');
+    const files = corpusEntries().filter((e) => e.stackfixIds.includes('outputs')).map((e) => e.name);
     expect(files.length).toBeGreaterThan(0);
     for (const file of files) {
-      const first = await runOne('outputs', CORPUS, file, readFileSync(path.join(CORPUS, file), 'utf8'));
+      const first = await runOne('outputs', CORPUS_DIR, file, readFileSync(path.join(CORPUS_DIR, file), 'utf8'));
       expect(first.errors, file).toEqual([]);
       expect(first.findings.some((f) => f.status === 'fixed' || (f.status === 'manual' && f.reason)), file).toBe(true);
-      const second = await runOne('outputs', CORPUS, file, first.output);
+      const second = await runOne('outputs', CORPUS_DIR, file, first.output);
       expect(second.output, file).toBe(first.output);
       expect(second.findings, file).toEqual([]);
     }
@@ -32,6 +24,6 @@ describe('outputs on the corpus', () => {
 });
 
 test('an unknown kind is an error, not a silent no-op', async () => {
-  const result = await runOne('outputs', CORPUS, 't.yaml', 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n', { kinds: ['sns', 'rds'] });
+  const result = await runOne('outputs', CORPUS_DIR, 't.yaml', 'Resources:\n  T:\n    Type: AWS::SNS::Topic\n', { kinds: ['sns', 'rds'] });
   expect(result.errors.map((e) => e.message).join()).toMatch(/unknown kind in kinds: rds/);
 });
